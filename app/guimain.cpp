@@ -1,0 +1,132 @@
+// patchbay: the desktop program. The same runtime as patchbayd, with a window on top.
+
+#include "appruntime.h"
+#include "commandline.h"
+#include "gatewayservice.h"
+#include "logging.h"
+#include "mainwindow.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QMessageBox>
+#include <QUrl>
+
+namespace patchbay {
+
+namespace {
+
+// The ui layer may not include app/, so the window sees AppRuntime through this adapter. It also
+// remembers the gateway's last state, which GatewayService reports only as signals.
+class RuntimeWorkspace final : public Workspace
+{
+public:
+    explicit RuntimeWorkspace(AppRuntime *runtime)
+        : m_runtime(runtime)
+    {
+        m_status.baseUrl = configuredUrl();
+        connect(runtime, &AppRuntime::configChanged, this, [this](const AppConfig &config) {
+            if (m_status.state != GatewayStatus::State::Running)
+                setStatus({m_status.state, configuredUrl(), m_status.error});
+            Q_EMIT configChanged(config);
+        });
+        connect(runtime, &AppRuntime::keyProblemsChanged, this, &Workspace::keyProblemsChanged);
+        GatewayService *gateway = runtime->gateway();
+        connect(gateway, &GatewayService::started, this, [this](const QString &baseUrl) {
+            setStatus({GatewayStatus::State::Running, baseUrl, {}});
+        });
+        connect(gateway, &GatewayService::failedToStart, this, [this](const QString &error) {
+            setStatus({GatewayStatus::State::Failed, configuredUrl(), error});
+        });
+        connect(gateway, &GatewayService::stopped, this, [this] {
+            setStatus({GatewayStatus::State::Stopped, configuredUrl(), {}});
+        });
+    }
+
+    void startGateway()
+    {
+        setStatus({GatewayStatus::State::Starting, configuredUrl(), {}});
+        m_runtime->startGateway();
+    }
+
+    AppConfig config() const override { return m_runtime->config(); }
+    bool saveConfig(const AppConfig &config, QString *error) override { return m_runtime->saveConfig(config, error); }
+    SecretStore *secrets() const override { return m_runtime->secrets(); }
+    void reloadKeys() override { m_runtime->reloadKeys(); }
+    QSqlDatabase database() const override { return m_runtime->database(); }
+    AccessTokenStore tokens() const override { return m_runtime->tokens(); }
+    void reloadTokens() override { m_runtime->reloadTokens(); }
+    UsageLedger *ledger() const override { return m_runtime->ledger(); }
+    GatewayStatus gatewayStatus() const override { return m_status; }
+    QStringList keyProblems() const override { return m_runtime->keyProblems(); }
+
+private:
+    // Where the gateway will listen, for showing while it does not run yet.
+    QString configuredUrl() const
+    {
+        const GatewayConfig &g = m_runtime->config().gateway;
+        QUrl url;
+        url.setScheme(QStringLiteral("http"));
+        url.setHost(g.bindAddress);
+        url.setPort(g.port);
+        url.setPath(QStringLiteral("/v1"));
+        return url.toString();
+    }
+
+    void setStatus(const GatewayStatus &status)
+    {
+        if (status == m_status)
+            return;
+        m_status = status;
+        Q_EMIT gatewayStatusChanged(m_status);
+    }
+
+    AppRuntime *m_runtime;
+    GatewayStatus m_status;
+};
+
+} // namespace
+
+} // namespace patchbay
+
+using namespace patchbay;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Patchbay"));
+    QApplication::setOrganizationName(QStringLiteral("Patchbay"));
+    QApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("patchbay"));
+    // Null when patchbay_resources is not linked in; Qt then keeps its default icon.
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/patchbay/icons/patchbay.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Patchbay: a local AI gateway with a usage ledger. Programs on this machine call its OpenAI-compatible "
+        "server; it forwards each call to the providers you configure and records it."));
+    CommandLine::addCommonOptions(parser);
+    parser.process(app);
+
+    CommonOptions options;
+    QString error;
+    if (!CommandLine::readCommonOptions(parser, &options, &error)) {
+        QMessageBox::critical(nullptr, QStringLiteral("Patchbay"), error);
+        return 1;
+    }
+
+    AppRuntime runtime(AppPaths::resolve(options.configDir, options.dataDir), options.port);
+    // On failure nothing is reset: the user's config stays as it was, to be fixed and retried.
+    if (!runtime.initialize(&error)) {
+        QMessageBox::critical(nullptr, QStringLiteral("Patchbay could not start"), error);
+        return 1;
+    }
+    Logging::install(runtime.paths().logDir(), QStringLiteral("patchbay"));
+
+    RuntimeWorkspace workspace(&runtime);
+    MainWindow window(&workspace);
+    window.show();
+    workspace.startGateway();
+    return app.exec();
+}

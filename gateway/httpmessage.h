@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+
+namespace patchbay {
+
+// Header fields in arrival order; names compare case-insensitively.
+class HttpHeaders
+{
+public:
+    QByteArray value(const QByteArray &name) const;
+    bool contains(const QByteArray &name) const;
+    QList<QByteArray> values(const QByteArray &name) const;
+    void add(const QByteArray &name, const QByteArray &value) { m_items.append({name, value}); }
+    void set(const QByteArray &name, const QByteArray &value);
+    void remove(const QByteArray &name);
+    const QList<QPair<QByteArray, QByteArray>> &items() const { return m_items; }
+    bool isEmpty() const { return m_items.isEmpty(); }
+
+private:
+    QList<QPair<QByteArray, QByteArray>> m_items;
+};
+
+struct HttpRequestHead
+{
+    QByteArray method;
+    QByteArray target; // as sent: path and query
+    int versionMinor = 1;
+    HttpHeaders headers;
+
+    QByteArray path() const;
+    // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked.
+    bool keepAlive() const;
+};
+
+struct HttpResponseHead
+{
+    int status = 0;
+    QByteArray reason;
+    int versionMinor = 1;
+    HttpHeaders headers;
+
+    bool keepAlive() const;
+};
+
+} // namespace patchbay

@@ -1,0 +1,39 @@
+#include "httpserver.h"
+
+#include <QTcpSocket>
+
+namespace patchbay {
+
+HttpServer::HttpServer(HttpConnection::Handler handler, QObject *parent)
+    : QObject(parent)
+    , m_server(this) // a child, so it follows this object to the gateway thread
+    , m_handler(std::move(handler))
+{
+    connect(&m_server, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
+}
+
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    if (m_server.listen(address, port))
+        return true;
+    *error = m_server.serverError() == QAbstractSocket::AddressInUseError
+        ? QStringLiteral("Port %1 on %2 is in use by another program. Stop that program, or choose another port "
+                         "(gateway.port in config.json, or --port).").arg(port).arg(address.toString())
+        : QStringLiteral("The gateway could not listen on %1:%2: %3.").arg(address.toString()).arg(port).arg(m_server.errorString());
+    return false;
+}
+
+void HttpServer::close()
+{
+    m_server.close();
+    for (HttpConnection *c : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly))
+        c->close();
+}
+
+void HttpServer::onNewConnection()
+{
+    while (QTcpSocket *socket = m_server.nextPendingConnection())
+        new HttpConnection(socket, m_limits, m_handler, this);
+}
+
+} // namespace patchbay

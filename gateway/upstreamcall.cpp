@@ -1,0 +1,244 @@
+#include "upstreamcall.h"
+
+#include "upstreampool.h"
+
+#include <QPointer>
+#include <QSslSocket>
+
+namespace patchbay {
+
+namespace {
+constexpr qint64 kReadBufferBytes = 64 * 1024;
+}
+
+UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_request(std::move(request))
+    , m_parser(HttpParser::Mode::Response, 64 * 1024, -1)
+{
+    const QString scheme = m_request.url.scheme();
+    m_poolKey = UpstreamPool::key(scheme, m_request.url.host(),
+                                  static_cast<quint16>(m_request.url.port(scheme == QLatin1String("https") ? 443 : 80)));
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        const int ms = m_timer.interval();
+        switch (m_state) {
+        case State::Connecting:
+            fail(Failure::Timeout, QStringLiteral("Connecting to %1 took longer than %2 ms.").arg(hostLabel()).arg(ms));
+            break;
+        case State::AwaitingHead:
+            fail(Failure::Timeout, QStringLiteral("%1 did not start answering within %2 ms.").arg(hostLabel()).arg(ms));
+            break;
+        case State::ReadingBody:
+            fail(Failure::Timeout, QStringLiteral("%1 went silent for %2 ms in the middle of its answer.").arg(hostLabel()).arg(ms));
+            break;
+        default:
+            break;
+        }
+    });
+    if (m_request.method == "HEAD")
+        m_parser.expectNoBody();
+}
+
+UpstreamCall::~UpstreamCall()
+{
+    if (m_socket) {
+        m_socket->abort();
+        m_socket->deleteLater();
+    }
+}
+
+QString UpstreamCall::hostLabel() const
+{
+    return m_request.url.host() + (m_request.url.port() > 0 ? QLatin1Char(':') + QString::number(m_request.url.port()) : QString());
+}
+
+void UpstreamCall::start()
+{
+    openSocket(true);
+}
+
+void UpstreamCall::openSocket(bool allowReuse)
+{
+    m_socket = allowReuse ? m_pool->takeIdle(m_poolKey) : nullptr;
+    m_reused = m_socket != nullptr;
+    const bool tls = m_request.url.scheme() == QLatin1String("https");
+    if (!m_socket)
+        m_socket = tls ? new QSslSocket : new QTcpSocket;
+    m_socket->setParent(this);
+    // A bounded buffer is what lets a paused relay push back on the provider through TCP.
+    m_socket->setReadBufferSize(kReadBufferBytes);
+    connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamCall::process);
+    connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamCall::onDisconnected);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &UpstreamCall::onSocketError);
+    if (m_reused) {
+        sendRequest();
+        return;
+    }
+    m_state = State::Connecting;
+    m_timer.start(m_request.timeouts.connectMs);
+    const auto port = static_cast<quint16>(m_request.url.port(tls ? 443 : 80));
+    if (tls) {
+        auto *ssl = static_cast<QSslSocket *>(m_socket);
+        connect(ssl, &QSslSocket::encrypted, this, &UpstreamCall::sendRequest);
+        ssl->connectToHostEncrypted(m_request.url.host(), port);
+    } else {
+        connect(m_socket, &QTcpSocket::connected, this, &UpstreamCall::sendRequest);
+        m_socket->connectToHost(m_request.url.host(), port);
+    }
+}
+
+void UpstreamCall::sendRequest()
+{
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_state = State::AwaitingHead;
+    m_timer.start(m_request.timeouts.firstByteMs);
+    const QUrl &url = m_request.url;
+    QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
+    if (target.isEmpty())
+        target = "/";
+    if (url.hasQuery())
+        target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    QByteArray out;
+    out.reserve(512 + m_request.body.size());
+    out += m_request.method + ' ' + target + " HTTP/1.1\r\n";
+    out += "Host: " + url.host(QUrl::FullyEncoded).toLatin1();
+    const bool tls = url.scheme() == QLatin1String("https");
+    if (url.port() > 0 && url.port() != (tls ? 443 : 80))
+        out += ':' + QByteArray::number(url.port());
+    out += "\r\n";
+    for (const auto &h : m_request.headers.items())
+        out += h.first + ": " + h.second + "\r\n";
+    if (!m_request.body.isEmpty() || m_request.method == "POST")
+        out += "Content-Length: " + QByteArray::number(m_request.body.size()) + "\r\n";
+    out += "\r\n";
+    out += m_request.body;
+    m_socket->write(out);
+}
+
+void UpstreamCall::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (m_state == State::ReadingBody) {
+        // A client that reads slowly is not a provider that went silent.
+        if (paused)
+            m_timer.stop();
+        else
+            m_timer.start(m_request.timeouts.idleMs);
+    }
+    if (!paused)
+        QMetaObject::invokeMethod(this, &UpstreamCall::process, Qt::QueuedConnection);
+}
+
+void UpstreamCall::process()
+{
+    if (!m_socket || m_state == State::Finished || m_state == State::Connecting)
+        return;
+    QPointer<UpstreamCall> self(this);
+    if (!m_paused && m_socket->bytesAvailable() > 0) {
+        m_parser.append(m_socket->readAll());
+        m_receivedAny = true;
+    }
+    while (!m_paused && self && m_state != State::Finished) {
+        switch (m_parser.next()) {
+        case HttpParser::Event::NeedMore:
+            return;
+        case HttpParser::Event::Head:
+            m_state = State::ReadingBody;
+            m_timer.start(m_request.timeouts.idleMs);
+            Q_EMIT headReceived(m_parser.responseHead());
+            break;
+        case HttpParser::Event::Body:
+            if (!m_paused)
+                m_timer.start(m_request.timeouts.idleMs);
+            Q_EMIT bodyReceived(m_parser.takeBody());
+            break;
+        case HttpParser::Event::Done:
+            m_timer.stop();
+            m_state = State::Finished;
+            releaseSocket(m_parser.responseHead().keepAlive() && m_parser.unreadBytes() == 0);
+            Q_EMIT finished();
+            return;
+        case HttpParser::Event::Error:
+            fail(Failure::Protocol, QStringLiteral("%1 sent an answer that is not valid HTTP: %2").arg(hostLabel(), m_parser.errorText()));
+            return;
+        }
+    }
+}
+
+void UpstreamCall::onDisconnected()
+{
+    if (m_state == State::Finished || !m_socket)
+        return;
+    if (m_socket->bytesAvailable() > 0) {
+        m_parser.append(m_socket->readAll());
+        m_receivedAny = true;
+    }
+    if (m_reused && !m_receivedAny && !m_retried && m_state == State::AwaitingHead) {
+        // The provider had closed the pooled connection while it sat idle.
+        m_retried = true;
+        releaseSocket(false);
+        openSocket(false);
+        return;
+    }
+    m_parser.finishInput();
+    const bool wasPaused = m_paused;
+    m_paused = false;
+    process();
+    m_paused = wasPaused;
+    if (m_state != State::Finished)
+        fail(Failure::ConnectionLost, m_receivedAny
+                 ? QStringLiteral("%1 closed the connection in the middle of its answer.").arg(hostLabel())
+                 : QStringLiteral("%1 closed the connection without answering.").arg(hostLabel()));
+}
+
+void UpstreamCall::onSocketError()
+{
+    if (m_state == State::Finished || !m_socket)
+        return;
+    const QAbstractSocket::SocketError error = m_socket->error();
+    if (error == QAbstractSocket::RemoteHostClosedError)
+        return; // disconnected() follows and knows whether the answer was complete
+    if (m_state == State::Connecting)
+        fail(Failure::Connect, QStringLiteral("Could not connect to %1: %2.").arg(hostLabel(), m_socket->errorString()));
+    else if (m_reused && !m_receivedAny && !m_retried && m_state == State::AwaitingHead)
+        onDisconnected();
+    else
+        fail(Failure::ConnectionLost, QStringLiteral("The connection to %1 failed: %2.").arg(hostLabel(), m_socket->errorString()));
+}
+
+void UpstreamCall::fail(Failure failure, const QString &message)
+{
+    if (m_state == State::Finished)
+        return;
+    m_timer.stop();
+    m_state = State::Finished;
+    releaseSocket(false);
+    Q_EMIT failed(failure, message);
+}
+
+void UpstreamCall::abort()
+{
+    m_timer.stop();
+    m_state = State::Finished;
+    releaseSocket(false);
+}
+
+void UpstreamCall::releaseSocket(bool reusable)
+{
+    if (!m_socket)
+        return;
+    QTcpSocket *socket = std::exchange(m_socket, nullptr);
+    disconnect(socket, nullptr, this, nullptr);
+    if (reusable) {
+        m_pool->putIdle(m_poolKey, socket);
+    } else {
+        socket->abort();
+        socket->deleteLater();
+    }
+}
+
+} // namespace patchbay

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "appconfig.h"
+#include "httpparser.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+class QTcpSocket;
+
+namespace patchbay {
+
+class UpstreamPool;
+
+struct UpstreamRequest
+{
+    QUrl url;
+    QByteArray method = "POST";
+    HttpHeaders headers; // Host and Content-Length are added
+    QByteArray body;
+    ProviderTimeouts timeouts;
+};
+
+// One HTTP/1.1 exchange with a provider over a pooled keep-alive connection. The answer's
+// body comes out as it arrives; reading can be paused while the client is slow, which lets
+// TCP push back on the provider. A pooled connection found stale before any answer is
+// retried once on a fresh one.
+class UpstreamCall : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Failure { Connect, Timeout, ConnectionLost, Protocol };
+    Q_ENUM(Failure)
+
+    UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject *parent = nullptr);
+    ~UpstreamCall() override;
+
+    void start();
+    // Drops the connection at once (it is not reused); no signal follows.
+    void abort();
+    void setPaused(bool paused);
+    bool isFinished() const { return m_state == State::Finished; }
+
+Q_SIGNALS:
+    void headReceived(const patchbay::HttpResponseHead &head);
+    void bodyReceived(const QByteArray &bytes);
+    void finished();
+    void failed(patchbay::UpstreamCall::Failure failure, const QString &message);
+
+private:
+    enum class State { Idle, Connecting, AwaitingHead, ReadingBody, Finished };
+
+    void openSocket(bool allowReuse);
+    void sendRequest();
+    void process();
+    void onDisconnected();
+    void onSocketError();
+    void fail(Failure failure, const QString &message);
+    void releaseSocket(bool reusable);
+    QString hostLabel() const;
+
+    UpstreamPool *m_pool;
+    UpstreamRequest m_request;
+    QString m_poolKey;
+    QTcpSocket *m_socket = nullptr;
+    HttpParser m_parser;
+    State m_state = State::Idle;
+    bool m_reused = false;
+    bool m_retried = false;
+    bool m_paused = false;
+    bool m_receivedAny = false;
+    QTimer m_timer; // connect, first byte or idle, whichever applies now
+    Failure m_timerFailure = Failure::Timeout;
+};
+
+} // namespace patchbay

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QMetaType>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace patchbay {
+
+// How long the gateway waits on one provider before answering 504.
+struct ProviderTimeouts
+{
+    int connectMs = 10'000;
+    int firstByteMs = 300'000; // reasoning models can think for minutes before the first byte
+    int idleMs = 120'000;      // between two stream events
+    bool operator==(const ProviderTimeouts &) const = default;
+};
+
+// One upstream service as the user configured it. The key is referenced, never stored here.
+struct ProviderConfig
+{
+    QString id;      // stable, used in model names: "<id>/<model>"
+    QString name;    // shown to the user
+    QString baseUrl; // e.g. https://api.openai.com/v1
+    QString keyRef;  // "keychain:<id>", "env:VARIABLE" or empty for servers without auth
+    QStringList models;
+    QMap<QString, QString> headers; // extra headers sent upstream
+    ProviderTimeouts timeouts;
+
+    QString keychainRef() const { return QStringLiteral("keychain:") + id; }
+    bool operator==(const ProviderConfig &) const = default;
+};
+
+struct GatewayLimits
+{
+    qint64 maxHeaderBytes = 64 * 1024;
+    qint64 maxBodyBytes = 32 * 1024 * 1024;
+    int headerTimeoutMs = 10'000; // a request's head must arrive within this
+    int idleTimeoutMs = 60'000;   // a keep-alive connection with nothing to do is closed after this
+    bool operator==(const GatewayLimits &) const = default;
+};
+
+struct GatewayConfig
+{
+    QString bindAddress = QStringLiteral("127.0.0.1");
+    quint16 port = 7229; // "PBAY" on a phone keypad; no popular local tool uses it
+    bool requireTokens = true;
+    GatewayLimits limits;
+    bool operator==(const GatewayConfig &) const = default;
+};
+
+// The whole of config.json.
+struct AppConfig
+{
+    QList<ProviderConfig> providers;
+    GatewayConfig gateway;
+
+    const ProviderConfig *provider(const QString &id) const;
+    // A lower-case id made from a display name that no provider uses yet.
+    QString uniqueProviderId(const QString &name) const;
+
+    QJsonObject toJson() const;
+    // Reads what toJson() writes; unknown keys are ignored, missing ones take defaults.
+    // False with a sentence in *error when a value has the wrong type or is out of range.
+    static bool fromJson(const QJsonObject &json, AppConfig *out, QString *error);
+
+    bool operator==(const AppConfig &) const = default;
+};
+
+} // namespace patchbay
+
+Q_DECLARE_METATYPE(patchbay::AppConfig)

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "appconfig.h"
+
+#include <QString>
+
+namespace patchbay {
+
+// Reads and writes config.json. A missing file means defaults; a broken one is an error that
+// names the line, never a silent reset.
+class ConfigStore
+{
+public:
+    explicit ConfigStore(QString path);
+
+    const QString &path() const { return m_path; }
+
+    bool load(AppConfig *config, QString *error) const;
+    // Atomic: the old file stays whole until the new one is complete.
+    bool save(const AppConfig &config, QString *error) const;
+
+private:
+    QString m_path;
+};
+
+} // namespace patchbay

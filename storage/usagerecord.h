@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+
+namespace patchbay {
+
+// One call through the gateway, as the ledger stores it. A plain value: it crosses threads.
+struct UsageRecord
+{
+    QString requestId;
+    qint64 startedAtMs = 0; // ms since the Unix epoch, UTC
+    QString client;         // the access token's name, or "" when tokens are off
+    QString endpoint;       // e.g. "/v1/chat/completions"
+    QString provider;       // provider id, "" when the call never reached one
+    QString requestedModel; // as the client wrote it
+    QString upstreamModel;  // as sent to the provider
+    bool stream = false;
+    int status = 0;         // HTTP status the client got
+    QString error;          // what went wrong, "" on success
+    qint64 inputTokens = -1;  // as reported by the provider; -1 when it reported nothing
+    qint64 outputTokens = -1;
+    qint64 latencyMs = 0;     // until the last byte went to the client
+    qint64 ttfbMs = -1;       // until the first byte of the provider's answer; -1 if none came
+
+    bool operator==(const UsageRecord &) const = default;
+};
+
+} // namespace patchbay
+
+Q_DECLARE_METATYPE(patchbay::UsageRecord)
