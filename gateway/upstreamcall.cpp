@@ -163,6 +163,10 @@ void UpstreamCall::process()
             Q_EMIT finished();
             return;
         case HttpParser::Event::Error:
+            if (m_parser.error() == HttpParser::Error::Truncated) {
+                fail(Failure::ConnectionLost, QStringLiteral("%1 closed the connection in the middle of its answer.").arg(hostLabel()));
+                return;
+            }
             fail(Failure::Protocol, QStringLiteral("%1 sent an answer that is not valid HTTP: %2").arg(hostLabel(), m_parser.errorText()));
             return;
         }

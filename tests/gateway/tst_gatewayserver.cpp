@@ -1,0 +1,438 @@
+// The gateway end to end inside one process: real sockets on loopback, the scriptable fake
+// provider upstream, a real ledger on a temporary SQLite file.
+
+#include "accesstokenstore.h"
+#include "database.h"
+#include "fakeprovider.h"
+#include "gatewayserver.h"
+#include "ledgerquery.h"
+#include "usageledger.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace patchbay;
+using namespace patchbay::testing;
+
+namespace {
+
+const QByteArray kToken = "pb-test-token";
+const QString kProviderKey = QStringLiteral("sk-provider-secret-123456");
+
+struct Answer
+{
+    int status = 0;
+    QByteArray body;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    QString errorMessage() const { return json().value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString(); }
+};
+
+quint16 closedPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort(); // free again once s is gone
+}
+
+} // namespace
+
+class TestGatewayServer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_fake = std::make_unique<FakeProvider>();
+        QVERIFY(m_fake->listen());
+        m_fake->setExpectedKey(kProviderKey);
+        m_ledger = std::make_unique<UsageLedger>(m_dir.filePath(QStringLiteral("p%1.db").arg(++m_dbCount)));
+        QString error;
+        QVERIFY2(m_ledger->start(&error), qPrintable(error));
+        m_server = std::make_unique<GatewayServer>(m_ledger.get());
+        m_config = {};
+        m_config.port = 0;
+        m_config.limits.headerTimeoutMs = 500;
+        m_config.limits.maxBodyBytes = 64 * 1024;
+        m_config.limits.maxHeaderBytes = 4 * 1024;
+        QVERIFY2(m_server->listen(m_config, &error), qPrintable(error));
+
+        ProviderConfig fake;
+        fake.id = QStringLiteral("fake");
+        fake.name = QStringLiteral("Fake");
+        fake.baseUrl = m_fake->baseUrl();
+        fake.keyRef = QStringLiteral("env:UNUSED");
+        fake.models = {QStringLiteral("gpt-test")};
+        fake.timeouts.firstByteMs = 400;
+        ProviderConfig dead = fake;
+        dead.id = QStringLiteral("dead");
+        dead.name = QStringLiteral("Dead");
+        dead.baseUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(closedPort());
+        dead.models = {QStringLiteral("gone")};
+        ProviderConfig keyless = fake;
+        keyless.id = QStringLiteral("keyless");
+        keyless.name = QStringLiteral("Keyless");
+        m_server->setProviders({fake, dead, keyless}, {{QStringLiteral("fake"), kProviderKey}, {QStringLiteral("dead"), kProviderKey}});
+        m_server->setTokens({{AccessTokenStore::hash(kToken), QStringLiteral("tester")}});
+    }
+
+    void cleanup()
+    {
+        m_server.reset();
+        m_ledger.reset();
+        m_fake.reset();
+    }
+
+    void healthNeedsNoTokenButModelsDo()
+    {
+        QCOMPARE(get("/health", false).status, 200);
+        const Answer unauthorized = get("/v1/models", false);
+        QCOMPARE(unauthorized.status, 401);
+        QVERIFY(unauthorized.errorMessage().contains(QStringLiteral("access token")));
+        const Answer models = get("/v1/models");
+        QCOMPARE(models.status, 200);
+        QStringList ids;
+        for (const QJsonValue &m : models.json().value(QLatin1String("data")).toArray())
+            ids << m.toObject().value(QLatin1String("id")).toString();
+        QCOMPARE(ids, (QStringList{QStringLiteral("fake/gpt-test"), QStringLiteral("dead/gone"), QStringLiteral("keyless/gpt-test")}));
+    }
+
+    void wrongTokenIsRefusedInOpenAiShape()
+    {
+        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")), "pb-wrong");
+        QCOMPARE(a.status, 401);
+        QCOMPARE(a.json().value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(), QStringLiteral("invalid_api_key"));
+        QCOMPARE(m_fake->requests().size(), 0);
+    }
+
+    void plainCompletionIsForwardedAndRecorded()
+    {
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("x_unknown_field"), 42); // fields Patchbay does not know survive
+        const Answer a = post(body);
+        QCOMPARE(a.status, 200);
+        const QJsonObject answer = a.json();
+        QCOMPARE(answer.value(QLatin1String("choices")).toArray().first().toObject().value(QLatin1String("message")).toObject()
+                     .value(QLatin1String("content")).toString(),
+                 QStringLiteral("Echo: hello there gateway"));
+
+        QCOMPARE(m_fake->requests().size(), 1);
+        const ReceivedRequest sent = m_fake->requests().first();
+        QCOMPARE(sent.header("authorization"), "Bearer " + kProviderKey.toUtf8()); // never the client's token
+        QCOMPARE(sent.json().value(QLatin1String("model")).toString(), QStringLiteral("gpt-test"));
+        QCOMPARE(sent.json().value(QLatin1String("x_unknown_field")).toInt(), 42);
+
+        const UsageRecord row = lastRow();
+        QCOMPARE(row.status, 200);
+        QCOMPARE(row.client, QStringLiteral("tester"));
+        QCOMPARE(row.provider, QStringLiteral("fake"));
+        QCOMPARE(row.requestedModel, QStringLiteral("fake/gpt-test"));
+        QCOMPARE(row.upstreamModel, QStringLiteral("gpt-test"));
+        QCOMPARE(row.inputTokens, answer.value(QLatin1String("usage")).toObject().value(QLatin1String("prompt_tokens")).toInteger());
+        QCOMPARE(row.outputTokens, 4);
+        QVERIFY(!row.stream);
+        QVERIFY(row.ttfbMs >= 0 && row.ttfbMs <= row.latencyMs);
+    }
+
+    void bareModelNameFindsItsProvider()
+    {
+        QCOMPARE(post(chatBody(QStringLiteral("gpt-test"))).status, 200);
+        QCOMPARE(lastRow().provider, QStringLiteral("fake"));
+    }
+
+    void streamIsRelayedEventByEventWithUsageStripped()
+    {
+        FakeStep step;
+        step.chunks = {QStringLiteral("one "), QStringLiteral("two "), QStringLiteral("three")};
+        step.chunkIntervalMs = 300;
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(request("POST", "/v1/chat/completions", QJsonDocument(body).toJson()));
+        // The first content event arrives while the provider is still writing the rest.
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("one "), 2000);
+        QVERIFY(!received.contains("three"));
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("0\r\n\r\n"), 4000);
+        QVERIFY(received.startsWith("HTTP/1.1 200"));
+        QVERIFY(received.contains("Content-Type: text/event-stream"));
+        QVERIFY(received.contains("data: [DONE]"));
+        QVERIFY(!received.contains("\"choices\":[]")); // the usage chunk the client did not ask for
+
+        QVERIFY(m_fake->requests().first().json().value(QLatin1String("stream_options")).toObject()
+                    .value(QLatin1String("include_usage")).toBool());
+        const UsageRecord row = lastRow();
+        QVERIFY(row.stream);
+        QCOMPARE(row.status, 200);
+        QCOMPARE(row.outputTokens, 3);
+        QVERIFY(row.inputTokens > 0);
+    }
+
+    void usageChunkStaysWhenTheClientAskedForIt()
+    {
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        body.insert(QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}});
+        const Answer a = post(body);
+        QCOMPARE(a.status, 200);
+        QVERIFY(a.body.contains("\"choices\":[]"));
+    }
+
+    void errorsComeBackInOpenAiShape_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("bad json") << QByteArray("{\"model\": ") << 400 << QStringLiteral("invalid_json");
+        QTest::newRow("no model") << QByteArray("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}") << 400 << QStringLiteral("missing_model");
+        QTest::newRow("unknown model") << QByteArray("{\"model\":\"nope/x\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}") << 404 << QStringLiteral("model_not_found");
+        QTest::newRow("unreachable") << QByteArray("{\"model\":\"dead/gone\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}") << 502 << QStringLiteral("provider_unreachable");
+        QTest::newRow("no key") << QByteArray("{\"model\":\"keyless/gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}") << 503 << QStringLiteral("provider_key_missing");
+    }
+    void errorsComeBackInOpenAiShape()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        const Answer a = postRaw(body);
+        QCOMPARE(a.status, status);
+        const QJsonObject error = a.json().value(QLatin1String("error")).toObject();
+        QCOMPARE(error.value(QLatin1String("code")).toString(), code);
+        QVERIFY(error.value(QLatin1String("message")).toString().size() > 20);
+        QVERIFY(!a.body.contains(kProviderKey.toUtf8()));
+        const UsageRecord row = lastRow();
+        QCOMPARE(row.status, status);
+        QCOMPARE(row.error, error.value(QLatin1String("message")).toString());
+    }
+
+    void providerErrorPassesThroughWithItsStatus()
+    {
+        m_fake->enqueue(FakeStep::error(429, QStringLiteral("Rate limit reached for gpt-test in organization org-x.")));
+        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
+        QCOMPARE(a.status, 429);
+        QCOMPARE(a.errorMessage(), QStringLiteral("Rate limit reached for gpt-test in organization org-x."));
+        QCOMPARE(lastRow().status, 429);
+    }
+
+    void providerEchoingTheKeyIsScrubbed()
+    {
+        m_fake->setExpectedKey(QStringLiteral("some-other-key"));
+        FakeStep step;
+        step.status = 401;
+        step.rawBody = "{\"error\":{\"message\":\"Bad key " + kProviderKey.toUtf8() + "\",\"type\":\"invalid_request_error\"}}";
+        m_fake->setExpectedKey({});
+        m_fake->enqueue(step);
+        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
+        QCOMPARE(a.status, 401);
+        QVERIFY(!a.body.contains(kProviderKey.toUtf8()));
+        QVERIFY(!lastRow().error.contains(kProviderKey));
+    }
+
+    void slowProviderTimesOut()
+    {
+        FakeStep step;
+        step.headerDelayMs = 2000; // the provider's first_byte_ms is 400
+        m_fake->enqueue(step);
+        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
+        QCOMPARE(a.status, 504);
+        QVERIFY(a.errorMessage().contains(QStringLiteral("400 ms")));
+    }
+
+    void droppedConnectionMidStreamEndsWithAnErrorEvent()
+    {
+        FakeStep step;
+        step.chunks = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        step.dropAfterChunks = 1;
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        const Answer a = post(body);
+        QCOMPARE(a.status, 200);
+        QVERIFY(a.body.contains("\"error\""));
+        QVERIFY(!a.body.contains("[DONE]"));
+        QVERIFY(lastRow().error.contains(QStringLiteral("closed the connection")));
+    }
+
+    void clientDisconnectAbortsTheUpstreamCall()
+    {
+        FakeStep step;
+        step.chunks = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
+        step.chunkIntervalMs = 500;
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        QSignalSpy closed(m_fake.get(), &FakeProvider::connectionClosedMidResponse);
+        {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+            QVERIFY(socket.waitForConnected(2000));
+            socket.write(request("POST", "/v1/chat/completions", QJsonDocument(body).toJson()));
+            QByteArray received;
+            QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("data: "), 2000);
+            socket.abort();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 1000);
+        const UsageRecord row = lastRow();
+        QCOMPARE(row.status, 499);
+        QVERIFY(row.error.startsWith(QStringLiteral("client_cancelled")));
+    }
+
+    void keepAliveAndPipelining()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        const QByteArray chat = QJsonDocument(chatBody(QStringLiteral("fake/gpt-test"))).toJson();
+        socket.write(request("POST", "/v1/chat/completions", chat) + request("GET", "/health", {}) + request("GET", "/nope", {}));
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).count("HTTP/1.1 ") == 3, 3000);
+        const qsizetype first = received.indexOf("HTTP/1.1 200");
+        const qsizetype second = received.indexOf("\"status\":\"ok\"");
+        const qsizetype third = received.indexOf("HTTP/1.1 404");
+        QVERIFY(first == 0 && first < second && second < third); // answered in order on one connection
+        QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    }
+
+    void chunkedRequestBodyIsAccepted()
+    {
+        const QByteArray chat = QJsonDocument(chatBody(QStringLiteral("fake/gpt-test"))).toJson(QJsonDocument::Compact);
+        const QByteArray wire = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + kToken
+            + "\r\nTransfer-Encoding: chunked\r\n\r\n" + QByteArray::number(10, 16) + "\r\n" + chat.left(10) + "\r\n"
+            + QByteArray::number(chat.size() - 10, 16) + "\r\n" + chat.mid(10) + "\r\n0\r\n\r\n";
+        QVERIFY(rawExchange(wire).startsWith("HTTP/1.1 200"));
+    }
+
+    void limitsAreAnsweredWithTheRightStatus_data()
+    {
+        QTest::addColumn<QByteArray>("wire");
+        QTest::addColumn<QByteArray>("statusLine");
+        QTest::newRow("head too large") << QByteArray("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + QByteArray(8000, 'a') + "\r\n\r\n")
+                                        << QByteArray("HTTP/1.1 431");
+        QTest::newRow("body too large") << QByteArray("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n")
+                                        << QByteArray("HTTP/1.1 413");
+        QTest::newRow("malformed") << QByteArray("GARBAGE\r\n\r\n") << QByteArray("HTTP/1.1 400");
+        QTest::newRow("head timeout") << QByteArray("GET /health HTTP/1.1\r\nHost: loc") << QByteArray("HTTP/1.1 408");
+        QTest::newRow("foreign host") << QByteArray("GET /health HTTP/1.1\r\nHost: evil.example:7229\r\n\r\n") << QByteArray("HTTP/1.1 403");
+        QTest::newRow("browser origin") << QByteArray("GET /health HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.example\r\n\r\n")
+                                        << QByteArray("HTTP/1.1 403");
+        QTest::newRow("wrong method") << QByteArray("DELETE /health HTTP/1.1\r\nHost: localhost\r\n\r\n") << QByteArray("HTTP/1.1 405");
+    }
+    void limitsAreAnsweredWithTheRightStatus()
+    {
+        QFETCH(QByteArray, wire);
+        QFETCH(QByteArray, statusLine);
+        const QByteArray answer = rawExchange(wire);
+        QVERIFY2(answer.startsWith(statusLine), answer.left(200).constData());
+        QVERIFY(answer.contains("{\"error\":{"));
+    }
+
+private:
+    QJsonObject chatBody(const QString &model) const
+    {
+        return {{QStringLiteral("model"), model},
+                {QStringLiteral("messages"),
+                 QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                        {QStringLiteral("content"), QStringLiteral("hello there gateway")}}}}};
+    }
+
+    static QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &body)
+    {
+        QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kToken + "\r\n";
+        if (!body.isEmpty())
+            out += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+        return out + "\r\n" + body;
+    }
+
+    // Sends bytes and returns whatever comes back until the server closes or goes quiet.
+    QByteArray rawExchange(const QByteArray &wire)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        if (!socket.waitForConnected(2000))
+            return {};
+        socket.write(wire);
+        QByteArray received;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 3000 && socket.state() == QAbstractSocket::ConnectedState) {
+            QTest::qWait(20);
+            received += socket.readAll();
+            if (received.contains("\r\n\r\n{") && received.endsWith("}"))
+                break;
+            if (received.contains("0\r\n\r\n"))
+                break;
+        }
+        return received + socket.readAll();
+    }
+
+    Answer send(QNetworkRequest request, const QByteArray &method, const QByteArray &body)
+    {
+        QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        if (!finished.wait(5000))
+            return {};
+        Answer a{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+        reply->deleteLater();
+        return a;
+    }
+
+    Answer get(const QByteArray &path, bool withToken = true)
+    {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(QString::fromLatin1(path))));
+        if (withToken)
+            request.setRawHeader("Authorization", "Bearer " + kToken);
+        return send(request, "GET", {});
+    }
+
+    Answer postRaw(const QByteArray &body, const QByteArray &token = kToken)
+    {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/chat/completions").arg(m_server->port())));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        return send(request, "POST", body);
+    }
+
+    Answer post(const QJsonObject &body, const QByteArray &token = kToken)
+    {
+        return postRaw(QJsonDocument(body).toJson(QJsonDocument::Compact), token);
+    }
+
+    UsageRecord lastRow()
+    {
+        m_ledger->flush();
+        QString error;
+        const QString name = QStringLiteral("reader-%1").arg(m_dbCount);
+        UsageRecord row;
+        {
+            QSqlDatabase db = Database::open(m_dir.filePath(QStringLiteral("p%1.db").arg(m_dbCount)), name, &error);
+            const QList<UsageRecord> rows = LedgerQuery(db).latest(1);
+            if (!rows.isEmpty())
+                row = rows.first();
+        }
+        Database::close(name);
+        return row;
+    }
+
+    QTemporaryDir m_dir;
+    int m_dbCount = 0;
+    std::unique_ptr<FakeProvider> m_fake;
+    std::unique_ptr<UsageLedger> m_ledger;
+    std::unique_ptr<GatewayServer> m_server;
+    GatewayConfig m_config;
+    QNetworkAccessManager m_network;
+};
+
+QTEST_GUILESS_MAIN(TestGatewayServer)
+#include "tst_gatewayserver.moc"

@@ -1,0 +1,109 @@
+#include "configstore.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace patchbay;
+
+class TestConfigStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void missingFileGivesDefaults()
+    {
+        QTemporaryDir dir;
+        AppConfig config;
+        config.providers.append(ProviderConfig{});
+        QString error;
+        QVERIFY(ConfigStore(dir.filePath(QStringLiteral("config.json"))).load(&config, &error));
+        QVERIFY(config.providers.isEmpty());
+        QCOMPARE(config.gateway.bindAddress, QStringLiteral("127.0.0.1"));
+        QCOMPARE(config.gateway.port, quint16(7229));
+        QVERIFY(config.gateway.requireTokens);
+    }
+
+    void roundTrip()
+    {
+        QTemporaryDir dir;
+        const ConfigStore store(dir.filePath(QStringLiteral("config.json")));
+        AppConfig config;
+        ProviderConfig p;
+        p.id = QStringLiteral("openai");
+        p.name = QStringLiteral("OpenAI");
+        p.baseUrl = QStringLiteral("https://api.openai.com/v1");
+        p.keyRef = p.keychainRef();
+        p.models = {QStringLiteral("gpt-4o"), QStringLiteral("gpt-4o-mini")};
+        p.headers.insert(QStringLiteral("OpenAI-Organization"), QStringLiteral("org-1"));
+        p.timeouts.firstByteMs = 1234;
+        config.providers.append(p);
+        config.gateway.port = 9999;
+        config.gateway.limits.maxBodyBytes = 1000;
+        QString error;
+        QVERIFY2(store.save(config, &error), qPrintable(error));
+        QCOMPARE(QFile::permissions(store.path()) & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+        AppConfig loaded;
+        QVERIFY2(store.load(&loaded, &error), qPrintable(error));
+        QCOMPARE(loaded, config);
+    }
+
+    void brokenJsonNamesTheLineAndKeepsTheFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        const QByteArray broken = "{\n  \"providers\": [\n    {\"id\": \"a\",}\n  ]\n}\n";
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(broken);
+        f.close();
+        AppConfig config;
+        QString error;
+        QVERIFY(!ConfigStore(path).load(&config, &error));
+        QVERIFY2(error.contains(QStringLiteral("line 3")), qPrintable(error));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), broken); // never a silent reset
+    }
+
+    void invalidValuesAreExplained_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("id") << QByteArray("{\"providers\":[{\"id\":\"Bad Id\",\"base_url\":\"http://x\"}]}") << QStringLiteral("providers[0].id");
+        QTest::newRow("url") << QByteArray("{\"providers\":[{\"id\":\"a\",\"base_url\":\"ftp://x\"}]}") << QStringLiteral("base_url");
+        QTest::newRow("plain key") << QByteArray("{\"providers\":[{\"id\":\"a\",\"base_url\":\"http://x\",\"key\":\"sk-123\"}]}") << QStringLiteral("keys themselves never go");
+        QTest::newRow("dup") << QByteArray("{\"providers\":[{\"id\":\"a\",\"base_url\":\"http://x\"},{\"id\":\"a\",\"base_url\":\"http://y\"}]}") << QStringLiteral("used twice");
+        QTest::newRow("port") << QByteArray("{\"gateway\":{\"port\":70000}}") << QStringLiteral("gateway.port");
+        QTest::newRow("bind") << QByteArray("{\"gateway\":{\"bind_address\":\"localhost!\"}}") << QStringLiteral("bind_address");
+        QTest::newRow("limit") << QByteArray("{\"gateway\":{\"limits\":{\"max_body_bytes\":-1}}}") << QStringLiteral("max_body_bytes");
+        QTest::newRow("models") << QByteArray("{\"providers\":[{\"id\":\"a\",\"base_url\":\"http://x\",\"models\":\"m\"}]}") << QStringLiteral("models");
+    }
+    void invalidValuesAreExplained()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(json);
+        f.close();
+        AppConfig config;
+        QString error;
+        QVERIFY(!ConfigStore(path).load(&config, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+    }
+
+    void uniqueProviderIds()
+    {
+        AppConfig config;
+        QCOMPARE(config.uniqueProviderId(QStringLiteral("My Groq!")), QStringLiteral("my-groq"));
+        ProviderConfig p;
+        p.id = QStringLiteral("my-groq");
+        config.providers.append(p);
+        QCOMPARE(config.uniqueProviderId(QStringLiteral("my groq")), QStringLiteral("my-groq-2"));
+        QCOMPARE(config.uniqueProviderId(QStringLiteral("???")), QStringLiteral("provider"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigStore)
+#include "tst_configstore.moc"
