@@ -289,6 +289,31 @@ private Q_SLOTS:
         QVERIFY(row.error.startsWith(QStringLiteral("client_cancelled")));
     }
 
+    void slowClientHoldsTheProviderBack()
+    {
+        // 24 MiB of stream for a client that reads nothing: unless the gateway stops reading
+        // upstream, it would take it all into memory and the provider would never wait.
+        FakeStep step;
+        const QString piece(64 * 1024, QLatin1Char('x'));
+        for (int i = 0; i < 384; ++i)
+            step.chunks.append(piece);
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        QTcpSocket socket;
+        socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 64 * 1024);
+        socket.setReadBufferSize(16 * 1024);
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(request("POST", "/v1/chat/completions", QJsonDocument(body).toJson()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fake->requests().size() == 1, 2000);
+        // Let the pipes fill; then most of the answer must still be waiting at the provider.
+        QTest::qWait(1500);
+        QVERIFY2(m_fake->unsentBytes() > 8 * 1024 * 1024, QByteArray::number(m_fake->unsentBytes()).constData());
+        socket.abort();
+        QTRY_COMPARE_WITH_TIMEOUT(lastRow().status, 499, 2000);
+    }
+
     void keepAliveAndPipelining()
     {
         QTcpSocket socket;

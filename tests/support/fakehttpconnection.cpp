@@ -305,4 +305,9 @@ void FakeHttpConnection::write(const QByteArray &bytes)
         m_socket->write(bytes);
 }
 
+qint64 FakeHttpConnection::unsentBytes() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
 } // namespace patchbay::testing

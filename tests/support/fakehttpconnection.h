@@ -36,6 +36,8 @@ public:
     void closeAfterFlush();
 
     bool isAnswering() const { return m_answering; }
+    // Bytes written but not yet taken by the kernel: grows while the peer pushes back.
+    qint64 unsentBytes() const;
 
 Q_SIGNALS:
     void requestReceived(const patchbay::testing::ReceivedRequest &request);

@@ -88,6 +88,14 @@ int FakeProvider::closedMidResponse() const
     return m_closedMidResponse;
 }
 
+qint64 FakeProvider::unsentBytes() const
+{
+    qint64 total = 0;
+    for (const FakeHttpConnection *c : m_connections)
+        total += c->unsentBytes();
+    return total;
+}
+
 void FakeProvider::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {

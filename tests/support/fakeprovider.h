@@ -52,6 +52,9 @@ public:
     // Connections the client closed while the fake still owed or was sending an answer
     // (header delay, stream, stall) — the gateway's upstream abort shows up here.
     int closedMidResponse() const;
+    // Answer bytes the fake has written that the peer has not taken yet; stays high while
+    // the gateway holds a slow client's stream back instead of buffering it.
+    qint64 unsentBytes() const;
 
 Q_SIGNALS:
     void requestReceived(const patchbay::testing::ReceivedRequest &request);
