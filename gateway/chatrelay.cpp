@@ -216,7 +216,8 @@ void ChatRelay::fail(const ApiError &error)
         // Mid-stream the status is long gone; OpenAI's own streams report errors as an event.
         m_connection->writeChunk("data: " + error.toOpenAiJson() + "\n\n");
         m_connection->endChunked();
-        finish(200, error.message);
+        // The ledger keeps the failure's own status so error rates count it.
+        finish(error.status, error.message);
         return;
     }
     if (m_connection)

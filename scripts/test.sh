@@ -19,8 +19,8 @@ export PATCHBAY_TEST_SANDBOX="$sandbox"
 export XDG_DATA_HOME="$sandbox/data" XDG_RUNTIME_DIR="$sandbox/runtime" QT_QPA_PLATFORM=offscreen
 dbus-run-session -- bash -c '
   set -euo pipefail
-  # An empty password creates and unlocks a fresh login keyring for this session only.
-  eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets)"
+  # Creates and unlocks a fresh login keyring in the sandbox, for this session only.
+  eval "$(printf "patchbay-tests" | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
   ctest --test-dir "$0/build" --output-on-failure --timeout 300 -j 2
 ' "$root" 2> >(grep -v "Failed to set fd limit" >&2)

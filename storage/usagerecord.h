@@ -16,7 +16,8 @@ struct UsageRecord
     QString requestedModel; // as the client wrote it
     QString upstreamModel;  // as sent to the provider
     bool stream = false;
-    int status = 0;         // HTTP status the client got
+    int status = 0;         // HTTP status of the outcome; a stream that failed after its 200 went
+                            // out keeps the failure's status (502, 504), 499 = client left
     QString error;          // what went wrong, "" on success
     qint64 inputTokens = -1;  // as reported by the provider; -1 when it reported nothing
     qint64 outputTokens = -1;

@@ -262,7 +262,9 @@ private Q_SLOTS:
         QCOMPARE(a.status, 200);
         QVERIFY(a.body.contains("\"error\""));
         QVERIFY(!a.body.contains("[DONE]"));
-        QVERIFY(lastRow().error.contains(QStringLiteral("closed the connection")));
+        const UsageRecord row = lastRow();
+        QCOMPARE(row.status, 502);
+        QVERIFY(row.error.contains(QStringLiteral("closed the connection")));
     }
 
     void clientDisconnectAbortsTheUpstreamCall()
