@@ -225,6 +225,18 @@ void ChatRelay::fail(const ApiError &error)
     finish(error.status, error.message);
 }
 
+void ChatRelay::stopForShutdown()
+{
+    if (m_done)
+        return;
+    if (m_call)
+        m_call->abort();
+    fail(ApiError::unavailable(QStringLiteral("Patchbay is shutting down; the call to provider \"%1\" was stopped. "
+                                              "Send it again once the gateway is back.")
+                                   .arg(m_ctx.route.provider.name),
+                               QStringLiteral("gateway_stopping")));
+}
+
 void ChatRelay::onClientGone()
 {
     if (m_done)

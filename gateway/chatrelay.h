@@ -37,6 +37,8 @@ public:
 
     ChatRelay(Context context, QJsonObject body, QObject *parent = nullptr);
     void start();
+    // The gateway is stopping: the provider call ends and the client hears why; the row is kept.
+    void stopForShutdown();
 
 private:
     void onHead(const HttpResponseHead &head);

@@ -78,6 +78,9 @@ bool GatewayServer::listen(const GatewayConfig &config, QString *error)
 
 void GatewayServer::close()
 {
+    // Calls in flight end first, so each still gets its answer and its ledger row.
+    for (ChatRelay *relay : findChildren<ChatRelay *>(Qt::FindDirectChildrenOnly))
+        relay->stopForShutdown();
     m_http->close();
     m_pool->clear();
 }

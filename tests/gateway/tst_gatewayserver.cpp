@@ -316,6 +316,27 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(lastRow().status, 499, 2000);
     }
 
+    void shutdownMidStreamStillAnswersAndRecords()
+    {
+        FakeStep step;
+        step.chunks = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        step.chunkIntervalMs = 1000;
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(request("POST", "/v1/chat/completions", QJsonDocument(body).toJson()));
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("data: "), 2000);
+        m_server->close();
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("gateway_stopping"), 2000);
+        const UsageRecord row = lastRow();
+        QCOMPARE(row.status, 503);
+        QVERIFY(row.error.contains(QStringLiteral("shutting down")));
+    }
+
     void keepAliveAndPipelining()
     {
         QTcpSocket socket;
