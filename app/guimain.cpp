@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QIcon>
 #include <QMessageBox>
 #include <QUrl>
@@ -99,8 +100,9 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Patchbay"));
     QApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("patchbay"));
-    // Null when patchbay_resources is not linked in; Qt then keeps its default icon.
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/patchbay/icons/patchbay.svg")));
+    // The icon comes with patchbay_resources; without it Qt keeps its default icon.
+    if (const QString icon = QStringLiteral(":/patchbay/icons/patchbay.svg"); QFile::exists(icon))
+        QApplication::setWindowIcon(QIcon(icon));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(

@@ -1,0 +1,218 @@
+#include "mainwindow.h"
+
+#include "gatewaypage.h"
+#include "noticebanner.h"
+#include "providerspage.h"
+#include "requestspage.h"
+#include "usageledger.h"
+#include "workspace.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace patchbay {
+
+namespace {
+
+const char *const kGeometryKey = "mainWindow/geometry";
+
+// Beside config.json (~/.config/patchbay/window.ini on Linux) rather than in a folder of its own,
+// and apart from config.json because it is no setting anyone edits.
+QSettings windowSettings()
+{
+    return QSettings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("patchbay"), QStringLiteral("window"));
+}
+
+} // namespace
+
+MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
+    : QMainWindow(parent)
+    , m_workspace(workspace)
+    , m_sidebar(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_banner(new NoticeBanner(this))
+    , m_providers(new ProvidersPage(workspace, this))
+    , m_gateway(new GatewayPage(workspace, this))
+    , m_requests(new RequestsPage(workspace, this))
+    , m_gatewayDot(new QLabel(this))
+    , m_gatewayState(new QLabel(this))
+{
+    setWindowTitle(QStringLiteral("Patchbay"));
+    setMinimumSize(820, 540);
+
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setFixedWidth(180);
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setStyleSheet(QStringLiteral("#sidebar { border-right: 1px solid palette(mid); padding-top: 10px; outline: 0; }"
+                                            "#sidebar::item { padding: 8px 10px; margin: 1px 6px; border-radius: 4px; }"
+                                            "#sidebar::item:selected { background: palette(highlight); "
+                                            "color: palette(highlighted-text); }"));
+    const struct
+    {
+        QString title;
+        QStyle::StandardPixmap icon;
+        QString tip;
+    } entries[] = {
+        {tr("Providers"), QStyle::SP_DriveNetIcon, tr("The services requests are forwarded to (Ctrl+1)")},
+        {tr("Gateway"), QStyle::SP_ComputerIcon, tr("The local server, its address and access tokens (Ctrl+2)")},
+        {tr("Requests"), QStyle::SP_FileDialogDetailedView, tr("The latest calls through the gateway (Ctrl+3)")},
+    };
+    for (const auto &entry : entries) {
+        auto *item = new QListWidgetItem(style()->standardIcon(entry.icon), entry.title, m_sidebar);
+        item->setToolTip(entry.tip);
+    }
+    m_pages->addWidget(m_providers);
+    m_pages->addWidget(m_gateway);
+    m_pages->addWidget(m_requests);
+
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->setSpacing(0);
+    auto *bannerBox = new QVBoxLayout;
+    bannerBox->setContentsMargins(16, 12, 16, 0);
+    bannerBox->addWidget(m_banner);
+    contentLayout->addLayout(bannerBox);
+    contentLayout->addWidget(m_pages, 1);
+
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QHBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_sidebar);
+    centralLayout->addWidget(content, 1);
+    setCentralWidget(central);
+
+    m_gatewayDot->setFixedSize(10, 10);
+    m_gatewayState->setObjectName(QStringLiteral("gatewayStatusLine"));
+    auto *gatewayBox = new QWidget(this);
+    auto *gatewayLayout = new QHBoxLayout(gatewayBox);
+    gatewayLayout->setContentsMargins(6, 0, 6, 0);
+    gatewayLayout->setSpacing(6);
+    gatewayLayout->addWidget(m_gatewayDot);
+    gatewayLayout->addWidget(m_gatewayState);
+    statusBar()->addPermanentWidget(gatewayBox);
+
+    createMenus();
+
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, 5000); };
+    connect(m_providers, &ProvidersPage::statusMessage, this, showMessage);
+    connect(m_gateway, &GatewayPage::statusMessage, this, showMessage);
+    connect(m_workspace, &Workspace::gatewayStatusChanged, this, &MainWindow::showGatewayStatus);
+    connect(m_workspace, &Workspace::keyProblemsChanged, this, [this](const QStringList &problems) {
+        m_keyProblems = problems;
+        updateBanner();
+    });
+    if (UsageLedger *ledger = m_workspace->ledger()) {
+        connect(ledger, &UsageLedger::writeFailed, this, [this](const QString &error) {
+            m_ledgerProblem = tr("The request ledger cannot write to its database (%1). Requests are kept in "
+                                 "memory and written once it works again; check the disk space.")
+                                  .arg(error);
+            updateBanner();
+        }, Qt::QueuedConnection);
+        connect(ledger, &UsageLedger::writeRecovered, this, [this] {
+            m_ledgerProblem.clear();
+            updateBanner();
+        }, Qt::QueuedConnection);
+    }
+    m_keyProblems = m_workspace->keyProblems();
+    updateBanner();
+    showGatewayStatus(m_workspace->gatewayStatus());
+    // Someone without providers can do nothing else yet; everyone else mostly watches requests.
+    showPage(m_workspace->config().providers.isEmpty() ? Providers : Requests);
+
+    if (!restoreGeometry(windowSettings().value(QLatin1String(kGeometryKey)).toByteArray()))
+        resize(1160, 720);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    // The page's own action, so Ctrl+N is one shortcut whichever page is showing.
+    QAction *add = m_providers->newProviderAction();
+    connect(add, &QAction::triggered, this, [this] { showPage(Providers); });
+    file->addAction(add);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QList<QPair<QString, Page>> pages{{tr("&Providers"), Providers}, {tr("&Gateway"), Gateway},
+                                            {tr("&Requests"), Requests}};
+    for (int i = 0; i < pages.size(); ++i) {
+        const Page page = pages.at(i).second;
+        QAction *action = view->addAction(pages.at(i).first, this, [this, page] { showPage(page); });
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Patchbay"), this, [this] {
+        QMessageBox::about(this, tr("About Patchbay"),
+                           tr("<h3>Patchbay %1</h3><p>A local gateway to your language-model providers, with a "
+                              "ledger of every request.</p><p>Provider keys are kept in the system keychain.</p>")
+                               .arg(QStringLiteral(PATCHBAY_VERSION)));
+    });
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_sidebar->setCurrentRow(page);
+}
+
+void MainWindow::showGatewayStatus(const GatewayStatus &status)
+{
+    QString colour;
+    QString text;
+    switch (status.state) {
+    case GatewayStatus::State::Running:
+        colour = QStringLiteral("#2da44e");
+        text = tr("Gateway running at %1").arg(status.baseUrl);
+        break;
+    case GatewayStatus::State::Starting:
+        colour = QStringLiteral("#d4a72c");
+        text = tr("Gateway starting…");
+        break;
+    case GatewayStatus::State::Failed:
+        colour = QStringLiteral("#cf222e");
+        text = tr("Gateway not running: it could not start (see the Gateway page)");
+        break;
+    case GatewayStatus::State::Stopped:
+        colour = QStringLiteral("#8c959f");
+        text = tr("Gateway stopped");
+        break;
+    }
+    m_gatewayDot->setStyleSheet(QStringLiteral("background: %1; border-radius: 5px;").arg(colour));
+    m_gatewayState->setText(text);
+    m_gatewayState->setToolTip(status.error);
+}
+
+void MainWindow::updateBanner()
+{
+    QStringList messages = m_keyProblems;
+    if (!m_ledgerProblem.isEmpty())
+        messages.append(m_ledgerProblem);
+    m_banner->setMessages(messages);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    windowSettings().setValue(QLatin1String(kGeometryKey), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace patchbay

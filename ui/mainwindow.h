@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace patchbay {
+
+class GatewayPage;
+class NoticeBanner;
+class ProvidersPage;
+class RequestsPage;
+class Workspace;
+struct GatewayStatus;
+
+// Patchbay's one window: a sidebar of pages, a banner for problems that stop providers from
+// working, and the gateway's state in the status bar.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum Page { Providers, Gateway, Requests };
+
+    explicit MainWindow(Workspace *workspace, QWidget *parent = nullptr);
+
+    void showPage(Page page);
+    ProvidersPage *providersPage() const { return m_providers; }
+    GatewayPage *gatewayPage() const { return m_gateway; }
+    RequestsPage *requestsPage() const { return m_requests; }
+    NoticeBanner *banner() const { return m_banner; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void showGatewayStatus(const GatewayStatus &status);
+    void updateBanner();
+
+    Workspace *m_workspace;
+    QListWidget *m_sidebar;
+    QStackedWidget *m_pages;
+    NoticeBanner *m_banner;
+    ProvidersPage *m_providers;
+    GatewayPage *m_gateway;
+    RequestsPage *m_requests;
+    QLabel *m_gatewayDot;
+    QLabel *m_gatewayState;
+    QStringList m_keyProblems;
+    QString m_ledgerProblem;
+};
+
+} // namespace patchbay
