@@ -64,7 +64,8 @@ QList<AccessTokenInfo> AccessTokenStore::list(QString *error) const
 {
     QList<AccessTokenInfo> out;
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT name, created_at, last_used_at, revoked_at FROM access_tokens ORDER BY created_at"))) {
+    if (!q.exec(QStringLiteral("SELECT t.name, t.created_at, (SELECT MAX(r.started_at) FROM requests r WHERE r.client = t.name), t.revoked_at "
+                                "FROM access_tokens t ORDER BY t.created_at"))) {
         if (error)
             *error = QStringLiteral("Could not read the access tokens: %1").arg(q.lastError().text());
         return out;

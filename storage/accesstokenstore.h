@@ -12,7 +12,7 @@ struct AccessTokenInfo
 {
     QString name;
     qint64 createdAtMs = 0;
-    qint64 lastUsedAtMs = -1;
+    qint64 lastUsedAtMs = -1; // the token's newest ledger row; -1 if it was never used
     bool revoked = false;
 };
 

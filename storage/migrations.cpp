@@ -43,8 +43,9 @@ const QList<Migration> &allMigrations()
                 name TEXT NOT NULL UNIQUE,
                 token_hash TEXT NOT NULL UNIQUE,
                 created_at INTEGER NOT NULL,
-                last_used_at INTEGER,
                 revoked_at INTEGER))"}},
+        // A token's "last used" is its newest ledger row; this keeps that lookup indexed.
+        {"0003_index_requests_by_client", {"CREATE INDEX requests_client_started_at ON requests(client, started_at)"}},
     };
     return steps;
 }

@@ -25,7 +25,10 @@ QVariant alignment(int column)
 
 QString milliseconds(qint64 value)
 {
-    return value < 0 ? kNone : RequestLogModel::tr("%1 ms").arg(QLocale().toString(value));
+    if (value < 0)
+        return kNone;
+    // The ledger keeps whole milliseconds; a local call often takes less than one.
+    return value == 0 ? RequestLogModel::tr("<1 ms") : RequestLogModel::tr("%1 ms").arg(QLocale().toString(value));
 }
 
 } // namespace

@@ -30,6 +30,9 @@ private Q_SLOTS:
             for (int c = 0; c < q.record().count(); ++c)
                 QVERIFY(!q.value(c).toString().contains(token.mid(3)));
         }
+        QCOMPARE(store.list().first().lastUsedAtMs, qint64(-1));
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO requests (request_id, started_at, client, endpoint, status) VALUES ('a', 1000, 'editor', '/x', 200), ('b', 3000, 'editor', '/x', 200), ('c', 9000, 'other', '/x', 200)")));
+        QCOMPARE(store.list().first().lastUsedAtMs, qint64(3000)); // derived from the ledger, never stored twice
         const QHash<QByteArray, QString> active = store.activeHashes();
         QCOMPARE(active.value(AccessTokenStore::hash(token.toLatin1())), QStringLiteral("editor"));
 

@@ -54,11 +54,11 @@ private Q_SLOTS:
         SecretStore store(m_service);
         QVERIFY(store.writeNow(QStringLiteral("kc"), QStringLiteral("from-keychain")).ok);
         qputenv("PATCHBAY_TEST_KEY", "from-env");
-        ProviderConfig kc{QStringLiteral("kc"), QStringLiteral("KC"), QStringLiteral("http://x"), QStringLiteral("keychain:kc"), {}, {}, {}};
-        ProviderConfig env{QStringLiteral("env"), QStringLiteral("Env"), QStringLiteral("http://x"), QStringLiteral("env:PATCHBAY_TEST_KEY"), {}, {}, {}};
-        ProviderConfig unset{QStringLiteral("unset"), QStringLiteral("Unset"), QStringLiteral("http://x"), QStringLiteral("env:PATCHBAY_TEST_UNSET"), {}, {}, {}};
-        ProviderConfig missing{QStringLiteral("missing"), QStringLiteral("Missing"), QStringLiteral("http://x"), QStringLiteral("keychain:missing"), {}, {}, {}};
-        ProviderConfig none{QStringLiteral("local"), QStringLiteral("Local"), QStringLiteral("http://x"), QString(), {}, {}, {}};
+        const ProviderConfig kc = provider(QStringLiteral("kc"), QStringLiteral("KC"), QStringLiteral("keychain:kc"));
+        const ProviderConfig env = provider(QStringLiteral("env"), QStringLiteral("Env"), QStringLiteral("env:PATCHBAY_TEST_KEY"));
+        const ProviderConfig unset = provider(QStringLiteral("unset"), QStringLiteral("Unset"), QStringLiteral("env:PATCHBAY_TEST_UNSET"));
+        const ProviderConfig missing = provider(QStringLiteral("missing"), QStringLiteral("Missing"), QStringLiteral("keychain:missing"));
+        const ProviderConfig none = provider(QStringLiteral("local"), QStringLiteral("Local"), QString());
         bool done = false;
         ProviderKeys::Result result;
         ProviderKeys::resolve({kc, env, unset, missing, none}, &store, this, [&](const ProviderKeys::Result &r) {
@@ -76,6 +76,16 @@ private Q_SLOTS:
     }
 
 private:
+    static ProviderConfig provider(const QString &id, const QString &name, const QString &keyRef)
+    {
+        ProviderConfig p;
+        p.id = id;
+        p.name = name;
+        p.baseUrl = QStringLiteral("http://x");
+        p.keyRef = keyRef;
+        return p;
+    }
+
     const QString m_service = QStringLiteral("Patchbay-tests-%1").arg(QCoreApplication::applicationPid());
 };
 
