@@ -1,6 +1,8 @@
 #include "fakeprovider.h"
 
+#include "anthropicendpoints.h"
 #include "fakehttpconnection.h"
+#include "geminiendpoints.h"
 #include "openaiwire.h"
 #include "scriptedreply.h"
 
@@ -41,6 +43,16 @@ QString FakeProvider::baseUrl() const
     return QStringLiteral("http://127.0.0.1:%1/v1").arg(port());
 }
 
+QString FakeProvider::geminiBaseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/v1beta").arg(port());
+}
+
+QString FakeProvider::rootUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(port());
+}
+
 void FakeProvider::setExpectedKey(const QString &key)
 {
     m_expectedKey = key;
@@ -71,6 +83,7 @@ void FakeProvider::reset()
     m_steps.clear();
     m_requests.clear();
     m_closedMidResponse = 0;
+    m_keysInUrl = 0;
 }
 
 QList<ReceivedRequest> FakeProvider::requests() const
@@ -86,6 +99,16 @@ int FakeProvider::openConnections() const
 int FakeProvider::closedMidResponse() const
 {
     return m_closedMidResponse;
+}
+
+int FakeProvider::keysInUrl() const
+{
+    return m_keysInUrl;
+}
+
+FakeStep FakeProvider::takeStep()
+{
+    return m_steps.isEmpty() ? FakeStep() : m_steps.dequeue();
 }
 
 qint64 FakeProvider::unsentBytes() const
@@ -128,7 +151,15 @@ void FakeProvider::route(FakeHttpConnection *connection, const ReceivedRequest &
     }
 
     m_requests.append(request);
+    if (GeminiEndpoints::hasKeyInUrl(request))
+        ++m_keysInUrl;
     Q_EMIT requestReceived(request);
+
+    const auto nextStep = [this] { return takeStep(); };
+    if (GeminiEndpoints::handles(path))
+        return GeminiEndpoints(m_expectedKey, m_models, nextStep).answer(connection, request, path);
+    if (AnthropicEndpoints::handles(request, path))
+        return AnthropicEndpoints(m_expectedKey, m_models, nextStep).answer(connection, request, path);
 
     const bool chat = path == "/v1/chat/completions" && request.method == "POST";
     const bool models = (path == "/v1/models" || path.startsWith("/v1/models/")) && request.method == "GET";
@@ -173,8 +204,7 @@ void FakeProvider::answerChat(FakeHttpConnection *connection, const ReceivedRequ
     if (!body.value(QLatin1String("messages")).isArray())
         return connection->sendJson(400, OpenAiWire::missingParameterError(QStringLiteral("messages")));
 
-    const FakeStep step = m_steps.isEmpty() ? FakeStep() : m_steps.dequeue();
-    (new ScriptedReply(connection, step, body))->start();
+    (new ScriptedReply(connection, takeStep(), body))->start();
 }
 
 void FakeProvider::answerModels(FakeHttpConnection *connection, const QByteArray &path)
@@ -211,7 +241,8 @@ void FakeProvider::answerControl(FakeHttpConnection *connection, const ReceivedR
     if (path == "/_fake/stats" && request.method == "GET") {
         return connection->sendJson(200, QJsonObject{{QStringLiteral("open_connections"), openConnections()},
                                                      {QStringLiteral("closed_mid_response"), m_closedMidResponse},
-                                                     {QStringLiteral("pending_steps"), pendingSteps()}});
+                                                     {QStringLiteral("pending_steps"), pendingSteps()},
+                                                     {QStringLiteral("keys_in_url"), m_keysInUrl}});
     }
     if (path == "/_fake/reset" && request.method == "POST") {
         reset();

@@ -15,8 +15,10 @@ namespace patchbay::testing {
 
 class FakeHttpConnection;
 
-// A scriptable stand-in for OpenAI's Chat Completions API on 127.0.0.1, for gateway tests:
-// it answers like the real service (plain JSON, SSE streams, error shape) and, on cue,
+// A scriptable stand-in for three upstream dialects on 127.0.0.1, for gateway tests:
+// OpenAI's Chat Completions (/v1/chat/completions), Anthropic's Messages (/v1/messages)
+// and Google's Gemini (/v1beta/models/{m}:generateContent, :streamGenerateContent).
+// It answers like the real services (plain JSON, SSE streams, error shapes) and, on cue,
 // delays, stalls, drops connections or returns errors. Lives on the thread that made it.
 class FakeProvider : public QObject
 {
@@ -27,20 +29,27 @@ public:
 
     bool listen(quint16 port = 0); // 127.0.0.1 only; port 0 picks a free one
     quint16 port() const;
-    QString baseUrl() const; // "http://127.0.0.1:<port>/v1"
+    // "http://127.0.0.1:<port>/v1": the base URL of OpenAI and of Anthropic (…/v1/messages).
+    QString baseUrl() const;
+    QString geminiBaseUrl() const; // "http://127.0.0.1:<port>/v1beta"
+    QString rootUrl() const;       // "http://127.0.0.1:<port>", as the official SDKs take it
 
-    // When set, requests to /v1/* without "Authorization: Bearer <key>" get OpenAI's 401
-    // (missing key: "You didn't provide an API key…"; wrong key: code invalid_api_key
-    // with the key masked). Rejected requests do not consume a step.
+    // When set, every dialect checks it its own way; rejected requests do not consume a
+    // step. OpenAI: "Authorization: Bearer <key>", else 401 (missing: "You didn't provide
+    // an API key…"; wrong: code invalid_api_key with the key masked). Anthropic:
+    // "x-api-key", else 401 authentication_error. Gemini: "x-goog-api-key" (or ?key=),
+    // else 403 PERMISSION_DENIED when missing and 400 API_KEY_INVALID when wrong.
     void setExpectedKey(const QString &key);
-    // GET /v1/models and /v1/models/<id>; defaults to gpt-4o-mini and gpt-4o.
+    // The models every dialect lists: GET /v1/models[/<id>] (OpenAI's shape, or Anthropic's
+    // when the request carries x-api-key or anthropic-version) and GET /v1beta/models[/<id>].
+    // Defaults to gpt-4o-mini and gpt-4o.
     void setModels(const QStringList &models);
     // Serves POST /_fake/script, GET /_fake/requests, GET /_fake/stats, POST /_fake/reset
     // on the same port (for fakeproviderd). These are neither key-checked nor recorded.
     void setControlEndpointsEnabled(bool enabled);
 
-    // Each valid POST /v1/chat/completions takes the next step; with none queued it
-    // gets the default echo reply.
+    // Each valid generation request, in any dialect, takes the next step; with none queued
+    // it gets the default echo reply. Token counting endpoints never take one.
     void enqueue(const FakeStep &step);
     int pendingSteps() const;
     // Clears queued steps, recorded requests and counters; open connections stay.
@@ -55,6 +64,9 @@ public:
     // Answer bytes the fake has written that the peer has not taken yet; stays high while
     // the gateway holds a slow client's stream back instead of buffering it.
     qint64 unsentBytes() const;
+    // Requests that put a `key` query parameter in their URL (Gemini accepts it, but a key
+    // in a URL ends up in logs; the gateway must send x-goog-api-key instead).
+    int keysInUrl() const;
 
 Q_SIGNALS:
     void requestReceived(const patchbay::testing::ReceivedRequest &request);
@@ -64,6 +76,7 @@ private:
     void onNewConnection();
     void route(FakeHttpConnection *connection, const ReceivedRequest &request);
     bool keyAccepted(FakeHttpConnection *connection, const ReceivedRequest &request);
+    FakeStep takeStep();
     void answerChat(FakeHttpConnection *connection, const ReceivedRequest &request);
     void answerModels(FakeHttpConnection *connection, const QByteArray &path);
     void answerControl(FakeHttpConnection *connection, const ReceivedRequest &request,
@@ -78,6 +91,7 @@ private:
     QList<FakeHttpConnection *> m_connections;
     QList<FakeHttpConnection *> m_controlConnections; // a subset of m_connections
     int m_closedMidResponse = 0;
+    int m_keysInUrl = 0;
 };
 
 } // namespace patchbay::testing

@@ -49,16 +49,17 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Scriptable fake of OpenAI's Chat Completions API on 127.0.0.1, for tests."));
+        QStringLiteral("Scriptable fake of the OpenAI Chat Completions, Anthropic Messages and Gemini APIs "
+                       "on 127.0.0.1, for tests."));
     parser.addHelpOption();
     const QCommandLineOption portOption(QStringLiteral("port"),
                                         QStringLiteral("Port to listen on; 0 picks a free one."),
                                         QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption keyOption(QStringLiteral("key"),
-                                       QStringLiteral("API key every /v1 request must present as a bearer token."),
+                                       QStringLiteral("API key every request must present, each dialect its own way."),
                                        QStringLiteral("KEY"));
     const QCommandLineOption modelsOption(QStringLiteral("models"),
-                                          QStringLiteral("Comma-separated models for GET /v1/models."),
+                                          QStringLiteral("Comma-separated models for the model lists."),
                                           QStringLiteral("a,b,c"));
     parser.addOptions({portOption, keyOption, modelsOption});
     parser.process(app);

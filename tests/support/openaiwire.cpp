@@ -1,7 +1,6 @@
 #include "openaiwire.h"
 
-#include <QRandomGenerator>
-#include <QRegularExpression>
+#include "replytext.h"
 
 namespace patchbay::testing {
 
@@ -9,12 +8,7 @@ namespace {
 
 QString randomString(int length, QLatin1String alphabet)
 {
-    QString out;
-    out.reserve(length);
-    auto *random = QRandomGenerator::global();
-    for (int i = 0; i < length; ++i)
-        out.append(QChar(alphabet[random->bounded(int(alphabet.size()))]));
-    return out;
+    return ReplyText::random(length, alphabet);
 }
 
 const QLatin1String kAlphanumeric("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
@@ -170,10 +164,61 @@ QJsonObject OpenAiWire::completion(const QString &id, qint64 created, const QStr
                                    const QString &text, const QString &finishReason,
                                    const QJsonObject &usage)
 {
-    const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
-                              {QStringLiteral("content"), text},
-                              {QStringLiteral("refusal"), QJsonValue::Null},
-                              {QStringLiteral("annotations"), QJsonArray()}};
+    return completionWithMessage(id, created, model, assistantMessage(text), finishReason, usage);
+}
+
+QJsonObject OpenAiWire::assistantMessage(const QString &text, const QJsonArray &toolCalls,
+                                         const QString &reasoning)
+{
+    QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
+                        {QStringLiteral("content"),
+                         text.isEmpty() && !toolCalls.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text)},
+                        {QStringLiteral("refusal"), QJsonValue::Null},
+                        {QStringLiteral("annotations"), QJsonArray()}};
+    if (!toolCalls.isEmpty())
+        message.insert(QStringLiteral("tool_calls"), toolCalls);
+    if (!reasoning.isEmpty())
+        message.insert(QStringLiteral("reasoning_content"), reasoning);
+    return message;
+}
+
+QJsonObject OpenAiWire::toolCall(const QString &id, const FakeToolCall &call)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), id},
+        {QStringLiteral("type"), QStringLiteral("function")},
+        {QStringLiteral("function"),
+         QJsonObject{{QStringLiteral("name"), call.name},
+                     {QStringLiteral("arguments"),
+                      call.argumentsJson.isEmpty() ? QStringLiteral("{}") : call.argumentsJson}}}};
+}
+
+QJsonObject OpenAiWire::toolCallHeadDelta(int index, const QString &id, const QString &name)
+{
+    return QJsonObject{{QStringLiteral("index"), index},
+                       {QStringLiteral("id"), id},
+                       {QStringLiteral("type"), QStringLiteral("function")},
+                       {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), name},
+                                                                {QStringLiteral("arguments"), QString()}}}};
+}
+
+QJsonObject OpenAiWire::toolCallArgumentsDelta(int index, const QString &fragment)
+{
+    return QJsonObject{{QStringLiteral("index"), index},
+                       {QStringLiteral("function"), QJsonObject{{QStringLiteral("arguments"), fragment}}}};
+}
+
+QString OpenAiWire::finishReasonFor(const QString &neutral)
+{
+    if (neutral == QLatin1String("stop_sequence"))
+        return QStringLiteral("stop");
+    return neutral;
+}
+
+QJsonObject OpenAiWire::completionWithMessage(const QString &id, qint64 created, const QString &model,
+                                              const QJsonObject &message, const QString &finishReason,
+                                              const QJsonObject &usage)
+{
     const QJsonObject choice{{QStringLiteral("index"), 0},
                              {QStringLiteral("message"), message},
                              {QStringLiteral("logprobs"), QJsonValue::Null},
@@ -231,6 +276,11 @@ QString OpenAiWire::newCompletionId()
     return QStringLiteral("chatcmpl-") + randomString(29, kAlphanumeric);
 }
 
+QString OpenAiWire::newToolCallId()
+{
+    return QStringLiteral("call_") + randomString(24, kAlphanumeric);
+}
+
 QString OpenAiWire::newRequestId()
 {
     return QStringLiteral("req_") + randomString(32, kHex);
@@ -278,32 +328,12 @@ int OpenAiWire::promptWords(const QJsonObject &request)
 
 int OpenAiWire::wordCount(const QString &text)
 {
-    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
-    return int(text.split(whitespace, Qt::SkipEmptyParts).size());
+    return ReplyText::wordCount(text);
 }
 
 QStringList OpenAiWire::splitPieces(const QString &text)
 {
-    QList<qsizetype> wordStarts;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        if (!text.at(i).isSpace() && (i == 0 || text.at(i - 1).isSpace()))
-            wordStarts.append(i);
-    }
-    if (wordStarts.size() <= 1)
-        return text.isEmpty() ? QStringList() : QStringList{text};
-    const qsizetype pieces = std::min<qsizetype>(3, wordStarts.size());
-    QStringList out;
-    qsizetype from = 0;
-    for (qsizetype piece = 1; piece < pieces; ++piece) {
-        // Cut just before the whitespace that precedes a word, so pieces read " next words".
-        qsizetype cut = wordStarts.at(piece * wordStarts.size() / pieces);
-        while (cut > from && text.at(cut - 1).isSpace())
-            --cut;
-        out.append(text.mid(from, cut - from));
-        from = cut;
-    }
-    out.append(text.mid(from));
-    return out;
+    return ReplyText::splitPieces(text);
 }
 
 } // namespace patchbay::testing

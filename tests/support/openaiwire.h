@@ -1,5 +1,7 @@
 #pragma once
 
+#include "faketoolcall.h"
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -35,6 +37,22 @@ public:
     static QJsonObject completion(const QString &id, qint64 created, const QString &model,
                                   const QString &text, const QString &finishReason,
                                   const QJsonObject &usage); // empty usage: field left out
+    static QJsonObject completionWithMessage(const QString &id, qint64 created, const QString &model,
+                                             const QJsonObject &message, const QString &finishReason,
+                                             const QJsonObject &usage);
+    // content is null when there is no text but there are tool calls, as OpenAI sends it;
+    // reasoning_content (DeepSeek and other compatible servers) only when given.
+    static QJsonObject assistantMessage(const QString &text, const QJsonArray &toolCalls = {},
+                                        const QString &reasoning = {});
+    // {"id","type":"function","function":{"name","arguments"}}
+    static QJsonObject toolCall(const QString &id, const FakeToolCall &call);
+    // A stream's delta.tool_calls entry: the first piece carries id, type and name with
+    // empty arguments; later pieces carry only index and an arguments fragment.
+    static QJsonObject toolCallHeadDelta(int index, const QString &id, const QString &name);
+    static QJsonObject toolCallArgumentsDelta(int index, const QString &fragment);
+    // The neutral finish reasons are OpenAI's own, except stop_sequence, which OpenAI
+    // reports as "stop"; anything else passes through.
+    static QString finishReasonFor(const QString &neutral);
     static QJsonObject chunk(const QString &id, qint64 created, const QString &model,
                              const QJsonArray &choices);
     static QJsonObject chunkChoice(const QJsonObject &delta, const QJsonValue &finishReason);
@@ -43,6 +61,7 @@ public:
     static QJsonObject model(const QString &id);
 
     static QString newCompletionId();   // "chatcmpl-" and 29 random characters
+    static QString newToolCallId();     // "call_" and 24 random characters
     static QString newRequestId();      // x-request-id: "req_" and 32 hex digits
     static QString systemFingerprint(); // fixed per process, as a deployment would be
     static QString obfuscation(int length); // padding OpenAI adds to stream events

@@ -1,152 +1,99 @@
 #include "scriptedreply.h"
 
 #include "openaiwire.h"
+#include "replytext.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
 namespace patchbay::testing {
 
 ScriptedReply::ScriptedReply(FakeHttpConnection *connection, FakeStep step, QJsonObject request)
-    : QObject(connection)
-    , m_connection(connection)
-    , m_step(std::move(step))
+    : ReplyPlayer(connection, std::move(step), request.value(QLatin1String("stream")).toBool())
     , m_request(std::move(request))
 {
     m_model = m_request.value(QLatin1String("model")).toString();
-    if (!m_step.text.isEmpty())
-        m_text = m_step.text;
-    else if (!m_step.chunks.isEmpty())
-        m_text = m_step.chunks.join(QString());
-    else
-        m_text = QStringLiteral("Echo: ") + OpenAiWire::lastUserText(m_request);
+    m_text = this->step().replyText(OpenAiWire::lastUserText(m_request));
     m_id = OpenAiWire::newCompletionId();
     m_created = QDateTime::currentSecsSinceEpoch();
-    if (!m_step.omitUsage) {
+    for (const auto &call : this->step().toolCalls)
+        m_toolCallIds.append(call.id.isEmpty() ? OpenAiWire::newToolCallId() : call.id);
+    const FakeStep &s = this->step();
+    if (!s.omitUsage) {
         OpenAiWire::Usage usage;
-        usage.promptTokens = m_step.promptTokens >= 0 ? m_step.promptTokens
-                                                      : OpenAiWire::promptWords(m_request);
-        usage.completionTokens = m_step.completionTokens >= 0 ? m_step.completionTokens
-                                                              : OpenAiWire::wordCount(m_text);
-        usage.cachedTokens = m_step.cachedTokens;
-        usage.reasoningTokens = m_step.reasoningTokens;
+        usage.promptTokens = s.promptTokensOr(OpenAiWire::promptWords(m_request));
+        usage.completionTokens = s.completionTokensFor(m_text);
+        usage.cachedTokens = s.cachedTokens;
+        usage.reasoningTokens = s.reasoningTokens;
         m_usage = OpenAiWire::usage(usage);
     }
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &ScriptedReply::sendNextEvent);
-}
-
-void ScriptedReply::start()
-{
-    if (m_step.headerDelayMs > 0)
-        QTimer::singleShot(m_step.headerDelayMs, this, &ScriptedReply::begin);
-    else
-        begin();
-}
-
-void ScriptedReply::begin()
-{
-    const bool stream = m_request.value(QLatin1String("stream")).toBool();
-    if (m_step.dropBeforeHeaders || (!stream && m_step.dropAfterChunks >= 0)) {
-        m_connection->closeAfterFlush();
-        return done();
-    }
-    if (!stream && m_step.stallAfterChunks >= 0)
-        return; // owes the answer until the client gives up
-    if (!m_step.rawBody.isEmpty()) {
-        m_connection->sendResponse(m_step.status, responseHeaders("application/json"), m_step.rawBody);
-        return done();
-    }
-    if (m_step.status != 200) {
-        // OpenAI answers a failed stream request with a plain JSON error, not an SSE stream.
-        const QJsonObject error = OpenAiWire::error(m_step.status, m_step.errorMessage, m_step.errorType,
-                                                    m_step.errorCode, m_model);
-        m_connection->sendResponse(m_step.status, responseHeaders("application/json"),
-                                   QJsonDocument(error).toJson(QJsonDocument::Compact));
-        return done();
-    }
-    if (stream)
-        startStream();
-    else
-        sendPlain();
 }
 
 void ScriptedReply::sendPlain()
 {
-    const QJsonObject completion = OpenAiWire::completion(m_id, m_created, m_model, m_text,
-                                                          m_step.finishReason, m_usage);
-    m_connection->sendResponse(200, responseHeaders("application/json"),
+    QJsonArray toolCalls;
+    for (qsizetype i = 0; i < step().toolCalls.size(); ++i)
+        toolCalls.append(OpenAiWire::toolCall(m_toolCallIds.at(i), step().toolCalls.at(i)));
+    const QJsonObject message = OpenAiWire::assistantMessage(m_text, toolCalls, step().thinkingText);
+    const QJsonObject completion = OpenAiWire::completionWithMessage(
+        m_id, m_created, m_model, message, OpenAiWire::finishReasonFor(step().resolvedFinishReason()), m_usage);
+    connection()->sendResponse(200, responseHeaders("application/json"),
                                QJsonDocument(completion).toJson(QJsonDocument::Compact));
-    done();
+    finish();
 }
 
-void ScriptedReply::startStream()
+void ScriptedReply::buildStream()
 {
     const QJsonObject options = m_request.value(QLatin1String("stream_options")).toObject();
     m_includeUsage = options.value(QLatin1String("include_usage")).toBool() && !m_usage.isEmpty();
     m_obfuscate = options.value(QLatin1String("include_obfuscation")).toBool(true);
-    const QStringList pieces = m_step.chunks.isEmpty() ? OpenAiWire::splitPieces(m_text) : m_step.chunks;
+    const FakeStep &s = step();
 
-    const auto choices = [](const QJsonObject &delta, const QJsonValue &finishReason) {
-        return QJsonArray{OpenAiWire::chunkChoice(delta, finishReason)};
-    };
+    const bool toolsOnly = m_text.isEmpty() && !s.toolCalls.isEmpty();
     const QJsonObject roleDelta{{QStringLiteral("role"), QStringLiteral("assistant")},
-                                {QStringLiteral("content"), QString()},
+                                {QStringLiteral("content"), toolsOnly ? QJsonValue(QJsonValue::Null) : QJsonValue(QString())},
                                 {QStringLiteral("refusal"), QJsonValue::Null}};
-    m_events.append(event(OpenAiWire::chunk(m_id, m_created, m_model, choices(roleDelta, QJsonValue::Null)),
-                          true));
-    for (const auto &piece : pieces) {
-        const QJsonObject delta{{QStringLiteral("content"), piece}};
-        m_events.append(event(OpenAiWire::chunk(m_id, m_created, m_model, choices(delta, QJsonValue::Null)),
-                              true));
+    addEvent(event(chunkWith(roleDelta, QJsonValue::Null)));
+    for (const auto &piece : ReplyText::splitPieces(s.thinkingText))
+        addEvent(event(chunkWith({{QStringLiteral("reasoning_content"), piece}}, QJsonValue::Null)), true);
+    for (const auto &piece : s.chunks.isEmpty() ? ReplyText::splitPieces(m_text) : s.chunks)
+        addEvent(event(chunkWith({{QStringLiteral("content"), piece}}, QJsonValue::Null)), true);
+    for (qsizetype i = 0; i < s.toolCalls.size(); ++i) {
+        const FakeToolCall &call = s.toolCalls.at(i);
+        const auto toolDelta = [](const QJsonObject &entry) {
+            return QJsonObject{{QStringLiteral("tool_calls"), QJsonArray{entry}}};
+        };
+        addEvent(event(chunkWith(toolDelta(OpenAiWire::toolCallHeadDelta(int(i), m_toolCallIds.at(i), call.name)),
+                                 QJsonValue::Null)),
+                 true);
+        const QString arguments = call.argumentsJson.isEmpty() ? QStringLiteral("{}") : call.argumentsJson;
+        for (const auto &fragment : ReplyText::splitFragments(arguments))
+            addEvent(event(chunkWith(toolDelta(OpenAiWire::toolCallArgumentsDelta(int(i), fragment)),
+                                     QJsonValue::Null)),
+                     true);
     }
-    m_events.append(event(OpenAiWire::chunk(m_id, m_created, m_model,
-                                            choices(QJsonObject(), m_step.finishReason)),
-                          true));
+    markFinish();
+    addEvent(event(chunkWith(QJsonObject(), OpenAiWire::finishReasonFor(s.resolvedFinishReason()))));
     if (m_includeUsage) {
         QJsonObject usageChunk = OpenAiWire::chunk(m_id, m_created, m_model, QJsonArray());
         usageChunk.insert(QStringLiteral("usage"), m_usage);
-        m_events.append("data: " + QJsonDocument(usageChunk).toJson(QJsonDocument::Compact) + "\n\n");
+        addEvent("data: " + QJsonDocument(usageChunk).toJson(QJsonDocument::Compact) + "\n\n");
     }
-    m_events.append("data: [DONE]\n\n");
-
-    const qsizetype contentCount = pieces.size();
-    if (m_step.stallAfterChunks >= 0)
-        m_stallAt = 1 + std::min<qsizetype>(m_step.stallAfterChunks, contentCount);
-    if (m_step.dropAfterChunks >= 0)
-        m_dropAt = 1 + std::min<qsizetype>(m_step.dropAfterChunks, contentCount);
-
-    m_connection->startChunked(200, responseHeaders("text/event-stream; charset=utf-8"));
-    sendNextEvent();
+    addEvent("data: [DONE]\n\n");
 }
 
-void ScriptedReply::sendNextEvent()
+QJsonObject ScriptedReply::chunkWith(const QJsonObject &delta, const QJsonValue &finishReason) const
 {
-    for (;;) {
-        if (m_next == m_stallAt)
-            return; // silence, connection open: the client's idle timeout has to act
-        if (m_next == m_dropAt) {
-            m_connection->closeAfterFlush();
-            return done();
-        }
-        if (m_next == m_events.size()) {
-            m_connection->finishChunked();
-            return done();
-        }
-        m_connection->sendChunk(m_events.at(m_next++));
-        if (m_step.chunkIntervalMs > 0) {
-            m_timer.start(m_step.chunkIntervalMs);
-            return;
-        }
-    }
+    return OpenAiWire::chunk(m_id, m_created, m_model, QJsonArray{OpenAiWire::chunkChoice(delta, finishReason)});
 }
 
-QByteArray ScriptedReply::event(QJsonObject chunk, bool carriesChoice) const
+QByteArray ScriptedReply::event(QJsonObject chunk) const
 {
     if (m_includeUsage)
         chunk.insert(QStringLiteral("usage"), QJsonValue::Null);
-    if (carriesChoice && m_obfuscate) {
+    if (m_obfuscate) {
         // OpenAI pads delta events to blur their sizes; clients must tolerate the field.
         chunk.insert(QStringLiteral("obfuscation"),
                      OpenAiWire::obfuscation(QRandomGenerator::global()->bounded(1, 16)));
@@ -154,20 +101,32 @@ QByteArray ScriptedReply::event(QJsonObject chunk, bool carriesChoice) const
     return "data: " + QJsonDocument(chunk).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
+QJsonObject ScriptedReply::errorObject(int status) const
+{
+    const FakeStep &s = step();
+    return OpenAiWire::error(status, s.errorMessage, s.errorType, s.errorCode, m_model);
+}
+
+QByteArray ScriptedReply::errorBody(int status) const
+{
+    return QJsonDocument(errorObject(status)).toJson(QJsonDocument::Compact);
+}
+
+QByteArray ScriptedReply::streamErrorEvent(int status) const
+{
+    // OpenAI reports a failure after the stream began as one more data event carrying
+    // the ordinary error object, then ends the body without [DONE].
+    return "data: " + errorBody(status) + "\n\n";
+}
+
 HttpHeaders ScriptedReply::responseHeaders(const QByteArray &contentType) const
 {
     HttpHeaders headers{{"Content-Type", contentType},
                         {"x-request-id", OpenAiWire::newRequestId().toLatin1()},
                         {"openai-version", "2020-10-01"},
-                        {"openai-processing-ms", QByteArray::number(m_step.headerDelayMs)}};
-    headers.append(m_step.extraHeaders);
+                        {"openai-processing-ms", QByteArray::number(step().headerDelayMs)}};
+    headers.append(step().extraHeaders);
     return headers;
-}
-
-void ScriptedReply::done()
-{
-    m_timer.stop();
-    deleteLater();
 }
 
 } // namespace patchbay::testing

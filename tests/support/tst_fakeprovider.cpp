@@ -3,6 +3,7 @@
 // framing itself (status line, chunk sizes, SSE events) is under test.
 
 #include "fakeprovider.h"
+#include "rawhttpclient.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -20,134 +21,6 @@
 using namespace patchbay::testing;
 
 namespace {
-
-struct HttpResponse
-{
-    int status = 0;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body;            // de-chunked
-    QList<QByteArray> chunks;   // chunk payloads as framed, when chunked
-    bool chunked = false;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-    bool hasHeader(const QByteArray &name) const
-    {
-        for (const auto &entry : headers) {
-            if (entry.first.compare(name, Qt::CaseInsensitive) == 0)
-                return true;
-        }
-        return false;
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-// Parses one complete response from the front of `data`; returns the bytes it used, or 0
-// while incomplete. Interim 1xx answers are skipped.
-qsizetype parseResponse(const QByteArray &data, HttpResponse *out)
-{
-    qsizetype offset = 0;
-    for (;;) {
-        const qsizetype headEnd = data.indexOf("\r\n\r\n", offset);
-        if (headEnd < 0)
-            return 0;
-        const QList<QByteArray> lines = data.mid(offset, headEnd - offset).split('\n');
-        const QList<QByteArray> statusLine = lines.first().trimmed().split(' ');
-        *out = {};
-        out->status = statusLine.value(1).toInt();
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray line = lines.at(i).trimmed();
-            const qsizetype colon = line.indexOf(':');
-            out->headers.emplaceBack(line.left(colon), line.mid(colon + 1).trimmed());
-        }
-        offset = headEnd + 4;
-        if (out->status >= 200)
-            break;
-    }
-    if (out->header("transfer-encoding") == "chunked") {
-        out->chunked = true;
-        for (;;) {
-            const qsizetype lineEnd = data.indexOf("\r\n", offset);
-            if (lineEnd < 0)
-                return 0;
-            bool ok = false;
-            const qsizetype size = data.mid(offset, lineEnd - offset).toLongLong(&ok, 16);
-            if (!ok)
-                return 0;
-            if (data.size() < lineEnd + 2 + size + 2)
-                return 0;
-            if (size == 0)
-                return lineEnd + 4; // no trailers from the fake
-            const QByteArray payload = data.mid(lineEnd + 2, size);
-            out->chunks.append(payload);
-            out->body.append(payload);
-            offset = lineEnd + 2 + size + 2;
-        }
-    }
-    const qsizetype length = out->header("content-length").toLongLong();
-    if (data.size() < offset + length)
-        return 0;
-    out->body = data.mid(offset, length);
-    return offset + length;
-}
-
-// A deliberately dumb HTTP client over one socket, so the tests see every byte.
-class RawClient
-{
-public:
-    explicit RawClient(quint16 port)
-    {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket,
-                         [this] { m_received.append(m_socket.readAll()); });
-        QObject::connect(&m_socket, &QTcpSocket::disconnected, &m_socket, [this] { m_closedByPeer = true; });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-
-    bool waitConnected()
-    {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
-    }
-    void send(const QByteArray &bytes) { m_socket.write(bytes); }
-    void close() { m_socket.disconnectFromHost(); }
-
-    // The next complete response, removed from the buffer; nullopt on timeout.
-    std::optional<HttpResponse> next(int timeoutMs = 5000)
-    {
-        HttpResponse response;
-        qsizetype used = 0;
-        if (!QTest::qWaitFor([&] { return (used = parseResponse(m_received, &response)) > 0; }, timeoutMs))
-            return std::nullopt;
-        m_received.remove(0, used);
-        return response;
-    }
-    bool waitClosedByPeer(int timeoutMs = 5000)
-    {
-        return QTest::qWaitFor([this] { return m_closedByPeer; }, timeoutMs);
-    }
-
-    const QByteArray &received() const { return m_received; }
-    bool closedByPeer() const { return m_closedByPeer; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_received;
-    bool m_closedByPeer = false;
-};
-
-QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
-                   const QByteArray &extraHeaders = {})
-{
-    QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders;
-    if (!body.isEmpty() || method == "POST")
-        out += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    return out + "\r\n" + body;
-}
 
 QByteArray chatBody(bool stream, const QJsonObject &extra = {})
 {
@@ -233,6 +106,16 @@ private Q_SLOTS:
     void requestsAreRecorded();
     void worksWithQNetworkAccessManager();
     void daemonScriptsOverHttp();
+
+    // Added with the Anthropic and Gemini dialects; OpenAI learns tool calls and more.
+    void toolCallsPlain();
+    void toolCallsStream();
+    void reasoningContent();
+    void errorMidStream();
+    void finishReasonMapping_data();
+    void finishReasonMapping();
+    void stepFromJsonNewKeys();
+    void otherDialectsDoNotDisturbOpenAi();
 
 private:
     FakeProvider *m_fake = nullptr;
@@ -995,6 +878,225 @@ void TestFakeProvider::daemonScriptsOverHttp()
     QVERIFY(daemon.waitForFinished(5000));
     QCOMPARE(daemon.exitStatus(), QProcess::NormalExit);
     QCOMPARE(daemon.exitCode(), 0);
+}
+
+void TestFakeProvider::toolCallsPlain()
+{
+    FakeStep step;
+    step.toolCalls = {{QStringLiteral("call_fixed"), QStringLiteral("get_weather"), QStringLiteral("{\"city\": \"Paris\"}")},
+                      {QString(), QStringLiteral("get_time"), QString()}};
+    m_fake->enqueue(step);
+    RawClient client(m_fake->port());
+    client.send(chatRequest(false));
+    const auto response = client.next();
+    QVERIFY(response);
+    const QJsonObject choice = response->json()[QLatin1String("choices")][0].toObject();
+    QCOMPARE(choice.value(QLatin1String("finish_reason")).toString(), QStringLiteral("tool_calls"));
+    const QJsonObject message = choice.value(QLatin1String("message")).toObject();
+    QVERIFY(message.contains(QLatin1String("content")) && message.value(QLatin1String("content")).isNull());
+    QVERIFY(!message.contains(QLatin1String("reasoning_content")));
+    const QJsonArray calls = message.value(QLatin1String("tool_calls")).toArray();
+    QCOMPARE(calls.size(), 2);
+    QCOMPARE(calls[0][QLatin1String("id")].toString(), QStringLiteral("call_fixed"));
+    QCOMPARE(calls[0][QLatin1String("type")].toString(), QStringLiteral("function"));
+    QCOMPARE(calls[0][QLatin1String("function")][QLatin1String("name")].toString(), QStringLiteral("get_weather"));
+    QCOMPARE(calls[0][QLatin1String("function")][QLatin1String("arguments")].toString(),
+             QStringLiteral("{\"city\": \"Paris\"}")); // a string, exactly as scripted
+    QVERIFY(calls[1][QLatin1String("id")].toString().startsWith(QLatin1String("call_")));
+    QCOMPARE(calls[1][QLatin1String("id")].toString().size(), 29);
+    QCOMPARE(calls[1][QLatin1String("function")][QLatin1String("arguments")].toString(), QStringLiteral("{}"));
+    // No text: the completion counts the argument words ({"city": and "Paris"}; none in the empty ones).
+    QCOMPARE(response->json()[QLatin1String("usage")][QLatin1String("completion_tokens")].toInt(), 2);
+}
+
+void TestFakeProvider::toolCallsStream()
+{
+    FakeStep step;
+    step.text = QStringLiteral("Let me check.");
+    const QString arguments = QStringLiteral("{\"city\":\"Paris\",\"unit\":\"celsius\"}");
+    step.toolCalls = {{QString(), QStringLiteral("get_weather"), arguments},
+                      {QString(), QStringLiteral("get_time"), QStringLiteral("{\"tz\":\"CET\"}")}};
+    m_fake->enqueue(step);
+    RawClient client(m_fake->port());
+    client.send(chatRequest(true));
+    const auto response = client.next();
+    QVERIFY(response);
+    bool done = false;
+    const QList<QJsonObject> events = sseEvents(response->body, &done);
+    QVERIFY(done);
+    // role, 3 text pieces, per call a head and 3 argument fragments, finish
+    QCOMPARE(events.size(), 1 + 3 + 4 + 4 + 1);
+    const auto delta = [&](qsizetype i) {
+        return events.at(i)[QLatin1String("choices")][0][QLatin1String("delta")].toObject();
+    };
+    QCOMPARE(delta(0).value(QLatin1String("content")).toString(), QString()); // there is text: "" not null
+    QCOMPARE(contentOf(events.at(1)) + contentOf(events.at(2)) + contentOf(events.at(3)), step.text);
+
+    QString firstId;
+    for (int call = 0; call < 2; ++call) {
+        const qsizetype head = 4 + call * 4;
+        const QJsonObject headEntry = delta(head)[QLatin1String("tool_calls")][0].toObject();
+        QCOMPARE(headEntry.value(QLatin1String("index")).toInt(-1), call);
+        QVERIFY(headEntry.value(QLatin1String("id")).toString().startsWith(QLatin1String("call_")));
+        QCOMPARE(headEntry.value(QLatin1String("type")).toString(), QStringLiteral("function"));
+        QCOMPARE(headEntry[QLatin1String("function")][QLatin1String("name")].toString(),
+                 step.toolCalls.at(call).name);
+        QCOMPARE(headEntry[QLatin1String("function")][QLatin1String("arguments")].toString(), QString());
+        if (call == 0)
+            firstId = headEntry.value(QLatin1String("id")).toString();
+        else
+            QVERIFY(headEntry.value(QLatin1String("id")).toString() != firstId);
+        QString joined;
+        for (qsizetype i = head + 1; i < head + 4; ++i) {
+            const QJsonObject entry = delta(i)[QLatin1String("tool_calls")][0].toObject();
+            QCOMPARE(entry.keys(), QStringList({QStringLiteral("function"), QStringLiteral("index")}));
+            QCOMPARE(entry.value(QLatin1String("index")).toInt(-1), call);
+            QCOMPARE(entry[QLatin1String("function")].toObject().keys(), QStringList{QStringLiteral("arguments")});
+            joined += entry[QLatin1String("function")][QLatin1String("arguments")].toString();
+        }
+        QCOMPARE(joined, step.toolCalls.at(call).argumentsJson);
+    }
+    QCOMPARE(events.last()[QLatin1String("choices")][0][QLatin1String("finish_reason")].toString(),
+             QStringLiteral("tool_calls"));
+
+    // Tool pieces count as content chunks: a stall after 2 leaves the arguments unfinished.
+    FakeStep stalled = step;
+    stalled.text.clear();
+    stalled.stallAfterChunks = 2;
+    m_fake->enqueue(stalled);
+    RawClient other(m_fake->port());
+    other.send(chatRequest(true));
+    QVERIFY(QTest::qWaitFor([&] { return other.received().count("data: ") == 3; }, 5000));
+    QTest::qWait(100);
+    QCOMPARE(other.received().count("data: "), 3); // role (content null), head, one fragment
+    QVERIFY(other.received().contains("\"content\":null"));
+}
+
+void TestFakeProvider::reasoningContent()
+{
+    FakeStep step;
+    step.thinkingText = QStringLiteral("Think it through first");
+    step.reasoningTokens = 4;
+    m_fake->enqueue(step);
+    m_fake->enqueue(step);
+    RawClient client(m_fake->port());
+    client.send(chatRequest(false));
+    const auto plain = client.next();
+    QVERIFY(plain);
+    const QJsonObject message = plain->json()[QLatin1String("choices")][0][QLatin1String("message")].toObject();
+    QCOMPARE(message.value(QLatin1String("reasoning_content")).toString(), step.thinkingText);
+    QCOMPARE(message.value(QLatin1String("content")).toString(), QStringLiteral("Echo: hello there"));
+    const QJsonObject usage = plain->json().value(QLatin1String("usage")).toObject();
+    QCOMPARE(usage.value(QLatin1String("completion_tokens")).toInt(), 3 + 4); // reasoning is part of it
+    QCOMPARE(usage[QLatin1String("completion_tokens_details")][QLatin1String("reasoning_tokens")].toInt(), 4);
+
+    client.send(chatRequest(true));
+    const auto stream = client.next();
+    QVERIFY(stream);
+    bool done = false;
+    const QList<QJsonObject> events = sseEvents(stream->body, &done);
+    QCOMPARE(events.size(), 1 + 3 + 3 + 1);
+    QString reasoning;
+    for (qsizetype i = 1; i < 4; ++i)
+        reasoning += events.at(i)[QLatin1String("choices")][0][QLatin1String("delta")][QLatin1String("reasoning_content")].toString();
+    QCOMPARE(reasoning, step.thinkingText);
+    QCOMPARE(contentOf(events.at(4)), QStringLiteral("Echo:"));
+}
+
+void TestFakeProvider::errorMidStream()
+{
+    FakeStep step = FakeStep::error(503, QStringLiteral("Upstream went away."));
+    step.errorAfterChunks = 1;
+    m_fake->enqueue(step);
+    FakeStep plain;
+    plain.errorAfterChunks = 0;
+    m_fake->enqueue(plain);
+
+    RawClient client(m_fake->port());
+    client.send(chatRequest(true));
+    const auto response = client.next();
+    QVERIFY(response);
+    QCOMPARE(response->status, 200);
+    QVERIFY(response->chunked);
+    QCOMPARE(response->chunks.size(), 3); // role, one piece, the error
+    QVERIFY(!response->body.contains("[DONE]"));
+    QVERIFY(response->chunks.last().startsWith("data: {") && response->chunks.last().endsWith("}\n\n"));
+    const QJsonObject error = QJsonDocument::fromJson(response->chunks.last().mid(6)).object();
+    QCOMPARE(error.keys(), QStringList{QStringLiteral("error")});
+    QCOMPARE(error[QLatin1String("error")][QLatin1String("message")].toString(), QStringLiteral("Upstream went away."));
+    QCOMPARE(error[QLatin1String("error")][QLatin1String("type")].toString(), QStringLiteral("server_error"));
+
+    // On a plain request the same script is an ordinary error answer (200 counts as 500).
+    client.send(chatRequest(false));
+    const auto second = client.next();
+    QVERIFY(second);
+    QCOMPARE(second->status, 500);
+    QCOMPARE(second->json()[QLatin1String("error")][QLatin1String("type")].toString(), QStringLiteral("server_error"));
+}
+
+void TestFakeProvider::finishReasonMapping_data()
+{
+    QTest::addColumn<QString>("neutral");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("stop") << "stop" << "stop";
+    QTest::newRow("length") << "length" << "length";
+    QTest::newRow("tool_calls") << "tool_calls" << "tool_calls";
+    QTest::newRow("content_filter") << "content_filter" << "content_filter";
+    QTest::newRow("stop_sequence") << "stop_sequence" << "stop";
+    QTest::newRow("verbatim") << "function_call" << "function_call";
+}
+
+void TestFakeProvider::finishReasonMapping()
+{
+    QFETCH(QString, neutral);
+    QFETCH(QString, expected);
+    FakeStep step;
+    step.finishReason = neutral;
+    m_fake->enqueue(step);
+    RawClient client(m_fake->port());
+    client.send(chatRequest(false));
+    const auto response = client.next();
+    QVERIFY(response);
+    QCOMPARE(response->json()[QLatin1String("choices")][0][QLatin1String("finish_reason")].toString(), expected);
+}
+
+void TestFakeProvider::stepFromJsonNewKeys()
+{
+    const QJsonObject json = QJsonDocument::fromJson(
+        "{\"tool_calls\": [{\"id\": \"t1\", \"name\": \"f\", \"arguments\": {\"a\": 1}},"
+        "                  {\"name\": \"g\", \"arguments\": \"{not json\"}],"
+        " \"thinking_text\": \"hmm\", \"error_after_chunks\": 2, \"cache_creation_tokens\": 9}").object();
+    const FakeStep step = FakeStep::fromJson(json);
+    QCOMPARE(step.toolCalls.size(), 2);
+    QCOMPARE(step.toolCalls[0].id, QStringLiteral("t1"));
+    QCOMPARE(step.toolCalls[0].name, QStringLiteral("f"));
+    QCOMPARE(step.toolCalls[0].argumentsJson, QStringLiteral("{\"a\":1}"));
+    QCOMPARE(step.toolCalls[1].id, QString());
+    QCOMPARE(step.toolCalls[1].argumentsJson, QStringLiteral("{not json"));
+    QCOMPARE(step.thinkingText, QStringLiteral("hmm"));
+    QCOMPARE(step.errorAfterChunks, 2);
+    QCOMPARE(step.cacheCreationTokens, 9);
+    QCOMPARE(step.finishReason, QString());
+    QCOMPARE(step.resolvedFinishReason(), QStringLiteral("tool_calls"));
+    QCOMPARE(FakeStep().resolvedFinishReason(), QStringLiteral("stop"));
+    QCOMPARE(FakeStep().errorAfterChunks, -1);
+}
+
+void TestFakeProvider::otherDialectsDoNotDisturbOpenAi()
+{
+    // The OpenAI model list stays OpenAI's unless the request carries Anthropic's headers.
+    m_fake->setExpectedKey(QStringLiteral("sk-k"));
+    RawClient client(m_fake->port());
+    client.send(request("GET", "/v1/models", {}, "Authorization: Bearer sk-k\r\n"));
+    const auto openAi = client.next();
+    QVERIFY(openAi);
+    QCOMPARE(openAi->json().value(QLatin1String("object")).toString(), QStringLiteral("list"));
+    client.send(request("GET", "/v1/models", {}, "x-api-key: sk-k\r\nanthropic-version: 2023-06-01\r\n"));
+    const auto anthropic = client.next();
+    QVERIFY(anthropic);
+    QCOMPARE(anthropic->status, 200);
+    QVERIFY(anthropic->json().contains(QLatin1String("has_more")));
+    QCOMPARE(m_fake->baseUrl(), m_fake->rootUrl() + QStringLiteral("/v1"));
 }
 
 QTEST_GUILESS_MAIN(TestFakeProvider)
