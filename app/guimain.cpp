@@ -1,6 +1,7 @@
 // patchbay: the desktop program. The same runtime as patchbayd, with a window on top.
 
 #include "appruntime.h"
+#include "bundledresources.h"
 #include "commandline.h"
 #include "gatewayservice.h"
 #include "logging.h"
@@ -100,7 +101,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Patchbay"));
     QApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("patchbay"));
-    // The icon comes with patchbay_resources; without it Qt keeps its default icon.
+    BundledResources::load();
     if (const QString icon = QStringLiteral(":/patchbay/icons/patchbay.svg"); QFile::exists(icon))
         QApplication::setWindowIcon(QIcon(icon));
 

@@ -1,5 +1,7 @@
 #include "appconfig.h"
 
+#include "providerpresets.h"
+
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSet>
@@ -79,6 +81,14 @@ bool providerFromJson(const QJsonValue &value, int index, ProviderConfig *p, QSt
         *error = where + QStringLiteral(".base_url must be an http:// or https:// address, e.g. https://api.openai.com/v1.");
         return false;
     }
+    if (!readString(o, "dialect", where, &p->dialect, error))
+        return false;
+    static const QStringList dialects = {QStringLiteral("openai"), QStringLiteral("anthropic"), QStringLiteral("gemini")};
+    if (!dialects.contains(p->dialect)) {
+        *error = where + QStringLiteral(".dialect must be \"openai\" (also for OpenAI-compatible services), \"anthropic\" or \"gemini\".");
+        return false;
+    }
+    p->baseUrl = ProviderPresets::normalizeBaseUrl(p->baseUrl, p->dialect);
     if (!p->keyRef.isEmpty() && !p->keyRef.startsWith(QLatin1String("keychain:")) && !p->keyRef.startsWith(QLatin1String("env:"))) {
         *error = where + QStringLiteral(".key must be \"keychain:<provider-id>\" or \"env:VARIABLE\"; keys themselves never go in this file.");
         return false;
@@ -212,6 +222,7 @@ QJsonObject AppConfig::toJson() const
         QJsonObject o{{QStringLiteral("id"), p.id},
                       {QStringLiteral("name"), p.name},
                       {QStringLiteral("base_url"), p.baseUrl},
+                      {QStringLiteral("dialect"), p.dialect},
                       {QStringLiteral("key"), p.keyRef},
                       {QStringLiteral("models"), QJsonArray::fromStringList(p.models)}};
         if (!p.headers.isEmpty()) {

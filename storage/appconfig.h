@@ -25,6 +25,7 @@ struct ProviderConfig
     QString id;      // stable, used in model names: "<id>/<model>"
     QString name;    // shown to the user
     QString baseUrl; // e.g. https://api.openai.com/v1
+    QString dialect = QStringLiteral("openai"); // the wire format it speaks: openai, anthropic or gemini
     QString keyRef;  // "keychain:<id>", "env:VARIABLE" or empty for servers without auth
     QStringList models;
     QMap<QString, QString> headers; // extra headers sent upstream
