@@ -1,5 +1,6 @@
 #include "chatrelay.h"
 
+#include "dialects.h"
 #include "httpconnection.h"
 #include "usageledger.h"
 
@@ -12,51 +13,79 @@ namespace {
 
 constexpr qsizetype kMaxBufferedAnswer = 64 * 1024 * 1024;
 
-QByteArray userAgent()
+HttpHeaders jsonHeaders(const QString &requestId)
 {
-    return QByteArrayLiteral("Patchbay/" PATCHBAY_VERSION);
+    HttpHeaders headers;
+    headers.add("Content-Type", "application/json");
+    headers.add("X-Request-Id", requestId.toLatin1());
+    return headers;
 }
 
 } // namespace
 
-ChatRelay::ChatRelay(Context context, QJsonObject body, QObject *parent)
+ChatRelay::ChatRelay(Context context, QObject *parent)
     : QObject(parent)
     , m_ctx(std::move(context))
-    , m_body(std::move(body))
     , m_connection(m_ctx.connection)
     , m_clock(m_ctx.connection->requestTimer())
 {
 }
 
-void ChatRelay::start()
+bool ChatRelay::prepare(UpstreamRequest *request, ApiError *error)
 {
-    m_stream = m_body.value(QLatin1String("stream")).toBool(false);
-    m_ctx.record.stream = m_stream;
-    m_ctx.record.provider = m_ctx.route.provider.id;
-    m_ctx.record.upstreamModel = m_ctx.route.upstreamModel;
-
-    m_body.insert(QStringLiteral("model"), m_ctx.route.upstreamModel);
-    if (m_stream) {
-        // Usage only comes in a stream when asked for; the ledger needs it either way.
-        QJsonObject options = m_body.value(QLatin1String("stream_options")).toObject();
-        if (!options.value(QLatin1String("include_usage")).toBool(false)) {
+    const ProviderConfig &provider = m_ctx.route.provider;
+    const QString &model = m_ctx.route.upstreamModel;
+    if (m_passthrough) {
+        QJsonObject body = m_ctx.body;
+        body.insert(QStringLiteral("model"), model);
+        if (m_ctx.request.stream && m_ctx.provider->dialect() == Dialect::OpenAi && !m_ctx.request.clientWantsStreamUsage) {
+            // Usage only comes in an OpenAI stream when asked for; the ledger needs it either way.
+            QJsonObject options = body.value(QLatin1String("stream_options")).toObject();
             options.insert(QStringLiteral("include_usage"), true);
-            m_body.insert(QStringLiteral("stream_options"), options);
+            body.insert(QStringLiteral("stream_options"), options);
             m_stripUsageChunk = true;
         }
+        *request = m_ctx.provider->passthroughRequest(provider, m_ctx.apiKey, model, m_ctx.request.stream,
+                                                      QJsonDocument(body).toJson(QJsonDocument::Compact));
+        m_ctx.provider->forwardClientHeaders(m_ctx.clientHeaders, request);
+        return true;
     }
+    if (!m_ctx.request.untranslatable.isEmpty()) {
+        *error = ApiError::badRequest(
+            QStringLiteral("Patchbay cannot carry %1 to provider \"%2\", which speaks the %3 dialect. Remove %4, or use a "
+                           "model from a provider that speaks the same dialect as your client.")
+                .arg(m_ctx.request.untranslatable.join(QStringLiteral(", ")), provider.name, Dialects::name(m_ctx.provider->dialect()),
+                     m_ctx.request.untranslatable.size() == 1 ? QStringLiteral("it") : QStringLiteral("them")),
+            QStringLiteral("untranslatable_field"));
+        return false;
+    }
+    return m_ctx.provider->buildRequest(provider, m_ctx.apiKey, model, m_ctx.request, request, error);
+}
+
+void ChatRelay::start()
+{
+    UsageRecord &r = m_ctx.record;
+    r.stream = m_ctx.request.stream;
+    r.provider = m_ctx.route.provider.id;
+    r.upstreamModel = m_ctx.route.upstreamModel;
+    m_passthrough = m_ctx.client->dialect() == m_ctx.provider->dialect();
+    m_reader = m_ctx.provider->streamReader();
+    m_writer = m_ctx.client->streamWriter(m_ctx.request);
 
     UpstreamRequest request;
-    request.url = QUrl(m_ctx.route.provider.baseUrl + QStringLiteral("/chat/completions"));
-    request.timeouts = m_ctx.route.provider.timeouts;
-    request.body = QJsonDocument(m_body).toJson(QJsonDocument::Compact);
-    request.headers.add("Content-Type", "application/json");
-    request.headers.add("Accept", m_stream ? "text/event-stream" : "application/json");
-    request.headers.add("User-Agent", userAgent());
-    if (!m_ctx.apiKey.isEmpty())
-        request.headers.add("Authorization", "Bearer " + m_ctx.apiKey.toUtf8());
-    for (auto it = m_ctx.route.provider.headers.begin(); it != m_ctx.route.provider.headers.end(); ++it)
-        request.headers.set(it.key().toUtf8(), it.value().toUtf8());
+    ApiError error;
+    if (!prepare(&request, &error)) {
+        fail(error);
+        return;
+    }
+    if (!m_ctx.upstreamPathSuffix.isEmpty()) {
+        // Another endpoint beside the chat one, under the provider's base path.
+        QString basePath = QUrl(m_ctx.route.provider.baseUrl).path();
+        while (basePath.endsWith(QLatin1Char('/')))
+            basePath.chop(1);
+        request.url.setPath(basePath + QLatin1Char('/') + m_ctx.upstreamPathSuffix);
+    }
+    request.headers.set("User-Agent", QByteArrayLiteral("Patchbay/" PATCHBAY_VERSION));
 
     m_call = new UpstreamCall(m_ctx.pool, std::move(request), this);
     connect(m_call, &UpstreamCall::headReceived, this, &ChatRelay::onHead);
@@ -71,13 +100,18 @@ void ChatRelay::start()
     m_call->start();
 }
 
+bool ChatRelay::isStreamAnswer() const
+{
+    return m_upstreamStatus >= 200 && m_upstreamStatus < 300 && m_ctx.request.stream && m_upstreamIsSse;
+}
+
 void ChatRelay::onHead(const HttpResponseHead &head)
 {
     m_ctx.record.ttfbMs = m_clock.elapsed();
     m_upstreamStatus = head.status;
     m_contentType = head.headers.value("content-type");
     m_upstreamIsSse = m_contentType.startsWith("text/event-stream");
-    if (head.status >= 200 && head.status < 300 && m_stream && m_upstreamIsSse && m_connection) {
+    if (isStreamAnswer() && m_connection) {
         HttpHeaders headers;
         headers.add("Content-Type", "text/event-stream; charset=utf-8");
         headers.add("Cache-Control", "no-cache");
@@ -88,7 +122,7 @@ void ChatRelay::onHead(const HttpResponseHead &head)
 
 void ChatRelay::onBody(const QByteArray &bytes)
 {
-    if (m_upstreamStatus >= 200 && m_upstreamStatus < 300 && m_stream && m_upstreamIsSse) {
+    if (isStreamAnswer()) {
         relayEvents(bytes);
         return;
     }
@@ -109,18 +143,26 @@ void ChatRelay::relayEvents(const QByteArray &bytes)
         return;
     QByteArray out;
     for (const SseEvent &event : m_sse.feed(bytes)) {
-        // Only a chunk that mentions usage can carry it; skip parsing the rest.
-        if (event.data.contains("\"usage\"") && event.data != "[DONE]") {
-            const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
-            const QJsonValue usage = chunk.value(QLatin1String("usage"));
-            if (usage.isObject()) {
-                m_usage = TokenUsage::fromOpenAi(usage.toObject());
-                if (m_stripUsageChunk && chunk.value(QLatin1String("choices")).toArray().isEmpty())
-                    continue;
-            }
+        const QList<StreamEvent> events = m_reader->read(event);
+        for (const StreamEvent &e : events) {
+            if (e.kind == StreamEvent::Kind::Error)
+                m_streamError = QStringLiteral("Provider \"%1\" reported an error in its stream: %2").arg(m_ctx.route.provider.name, e.text);
         }
-        out += event.raw;
+        if (m_passthrough) {
+            // The usage-only chunk the gateway asked for on the client's behalf stays here.
+            const bool usageOnly = m_stripUsageChunk && !events.isEmpty()
+                && std::all_of(events.begin(), events.end(), [](const StreamEvent &e) {
+                       return e.kind == StreamEvent::Kind::Usage || e.kind == StreamEvent::Kind::Start;
+                   })
+                && std::any_of(events.begin(), events.end(), [](const StreamEvent &e) { return e.kind == StreamEvent::Kind::Usage; });
+            if (!usageOnly)
+                out += event.raw;
+        } else {
+            for (const StreamEvent &e : events)
+                out += m_writer->write(e);
+        }
     }
+    m_usage = m_reader->usage();
     if (out.isEmpty())
         return;
     m_connection->writeChunk(out);
@@ -136,55 +178,76 @@ void ChatRelay::onFinished()
         answerUpstreamError();
         return;
     }
-    if (m_stream && m_upstreamIsSse) {
-        if (m_sse.pendingBytes() > 0)
-            relayEvents("\n\n"); // a last event the provider did not terminate
-        if (m_connection)
-            m_connection->endChunked();
-        finish(200, {});
+    if (!isStreamAnswer()) {
+        answerPlain();
         return;
     }
-    const QJsonObject answer = QJsonDocument::fromJson(m_buffered).object();
-    if (answer.value(QLatin1String("usage")).isObject())
-        m_usage = TokenUsage::fromOpenAi(answer.value(QLatin1String("usage")).toObject());
+    if (m_sse.pendingBytes() > 0)
+        relayEvents("\n\n"); // a last event the provider did not terminate
     if (m_connection) {
-        HttpHeaders headers;
-        headers.add("Content-Type", m_contentType.isEmpty() ? QByteArray("application/json") : m_contentType);
-        headers.add("X-Request-Id", m_ctx.record.requestId.toLatin1());
-        m_connection->respond(m_upstreamStatus, headers, m_buffered);
+        if (!m_passthrough)
+            m_connection->writeChunk(m_writer->finish());
+        m_connection->endChunked();
     }
-    finish(m_upstreamStatus, {});
+    finish(m_streamError.isEmpty() ? 200 : 502, m_streamError);
+}
+
+void ChatRelay::answerPlain()
+{
+    ChatResponse response;
+    QString readError;
+    const bool read = m_ctx.provider->readResponse(m_buffered, &response, &readError);
+    if (read) {
+        m_usage = response.usage;
+    } else if (m_passthrough) {
+        // Not a chat answer (embeddings, responses, count_tokens): usage sits at the top if anywhere.
+        m_usage = m_ctx.provider->usageOf(m_buffered);
+    }
+    if (m_passthrough || !m_ctx.upstreamPathSuffix.isEmpty()) {
+        if (m_connection) {
+            HttpHeaders headers = jsonHeaders(m_ctx.record.requestId);
+            if (!m_contentType.isEmpty())
+                headers.set("Content-Type", m_contentType);
+            m_connection->respond(m_upstreamStatus, headers, m_buffered);
+        }
+        finish(m_upstreamStatus, {});
+        return;
+    }
+    if (!read) {
+        fail(ApiError::badGateway(QStringLiteral("Provider \"%1\" sent an answer Patchbay could not read: %2")
+                                      .arg(m_ctx.route.provider.name, readError),
+                                  QStringLiteral("provider_error")));
+        return;
+    }
+    if (m_connection)
+        m_connection->respond(200, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeResponse(response));
+    finish(200, {});
 }
 
 void ChatRelay::answerUpstreamError()
 {
     const QByteArray body = scrub(m_buffered);
-    const QJsonObject json = QJsonDocument::fromJson(body).object();
-    const QJsonValue error = json.value(QLatin1String("error"));
-    QString message;
-    QByteArray out;
-    if (error.isObject() && error.toObject().value(QLatin1String("message")).isString()) {
-        // Already in OpenAI's shape: the provider's own words reach the client unchanged.
-        message = error.toObject().value(QLatin1String("message")).toString();
-        out = body;
-    } else {
+    QString message = m_ctx.provider->errorMessage(body);
+    if (m_passthrough && !message.isEmpty()) {
+        // Already in the client's own dialect: the provider's words reach it unchanged.
+        if (m_connection)
+            m_connection->respond(m_upstreamStatus, jsonHeaders(m_ctx.record.requestId), body);
+        finish(m_upstreamStatus, message);
+        return;
+    }
+    if (message.isEmpty()) {
         const QString text = QString::fromUtf8(body.left(500)).trimmed();
         message = QStringLiteral("Provider \"%1\" answered HTTP %2%3")
                       .arg(m_ctx.route.provider.name)
                       .arg(m_upstreamStatus)
                       .arg(text.isEmpty() ? QStringLiteral(".") : QStringLiteral(": ") + text);
-        const ApiError wrapped{m_upstreamStatus, message,
-                               m_upstreamStatus >= 500 ? QStringLiteral("api_error") : QStringLiteral("invalid_request_error"),
-                               QStringLiteral("provider_error")};
-        out = wrapped.toOpenAiJson();
     }
-    if (m_connection) {
-        HttpHeaders headers;
-        headers.add("Content-Type", "application/json");
-        headers.add("X-Request-Id", m_ctx.record.requestId.toLatin1());
-        m_connection->respond(m_upstreamStatus, headers, out);
-    }
-    finish(m_upstreamStatus, message);
+    const ApiError error{m_upstreamStatus, message,
+                         m_upstreamStatus >= 500 ? QStringLiteral("api_error") : QStringLiteral("invalid_request_error"),
+                         QStringLiteral("provider_error")};
+    if (m_connection)
+        m_connection->respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
+    finish(error.status, message);
 }
 
 void ChatRelay::onFailed(UpstreamCall::Failure failure, const QString &message)
@@ -213,15 +276,20 @@ void ChatRelay::fail(const ApiError &error)
     if (m_done)
         return;
     if (m_connection && m_connection->responseStarted()) {
-        // Mid-stream the status is long gone; OpenAI's own streams report errors as an event.
-        m_connection->writeChunk("data: " + error.toOpenAiJson() + "\n\n");
+        // Mid-stream the status is long gone; every dialect reports errors as an event.
+        StreamEvent event;
+        event.kind = StreamEvent::Kind::Error;
+        event.text = error.message;
+        event.errorType = error.type;
+        event.errorCode = error.code;
+        m_connection->writeChunk(m_writer->write(event));
         m_connection->endChunked();
         // The ledger keeps the failure's own status so error rates count it.
         finish(error.status, error.message);
         return;
     }
     if (m_connection)
-        m_connection->respondError(error);
+        m_connection->respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
     finish(error.status, error.message);
 }
 
@@ -243,6 +311,7 @@ void ChatRelay::onClientGone()
         return;
     if (m_call)
         m_call->abort();
+    m_usage = m_reader->usage();
     finish(499, QStringLiteral("client_cancelled: the client closed the connection before the answer was complete."));
 }
 

@@ -2,8 +2,10 @@
 
 #include "apierror.h"
 #include "chatrelay.h"
+#include "dialects.h"
 #include "httpconnection.h"
 #include "httpserver.h"
+#include "modelcatalog.h"
 #include "upstreampool.h"
 #include "usageledger.h"
 
@@ -12,7 +14,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QRandomGenerator>
+#include <QUrlQuery>
 
 namespace patchbay {
 
@@ -64,7 +68,9 @@ GatewayServer::GatewayServer(UsageLedger *ledger, QObject *parent)
     , m_ledger(ledger)
     , m_http(new HttpServer([this](HttpConnection *c) { handle(c); }, this))
     , m_pool(new UpstreamPool(this))
+    , m_catalog(new ModelCatalog(m_pool, this))
 {
+    m_router.setCatalog(m_catalog);
 }
 
 GatewayServer::~GatewayServer() = default;
@@ -99,6 +105,7 @@ void GatewayServer::setProviders(const QList<ProviderConfig> &providers, const Q
 {
     m_router.setProviders(providers);
     m_keys = keys;
+    m_catalog->setProviders(providers, keys);
 }
 
 std::optional<QString> GatewayServer::admit(HttpConnection *connection)
@@ -106,18 +113,18 @@ std::optional<QString> GatewayServer::admit(HttpConnection *connection)
     const HttpRequestHead &request = connection->request();
     const QByteArray host = request.headers.value("host");
     if (host.isEmpty() && request.versionMinor == 1) {
-        connection->respondError(ApiError::badRequest(QStringLiteral("The request has no Host header, which HTTP/1.1 requires.")));
+        respondError(connection, clientCodecFor(connection->request()), ApiError::badRequest(QStringLiteral("The request has no Host header, which HTTP/1.1 requires.")));
         return std::nullopt;
     }
     if (!host.isEmpty() && !isLoopbackHost(host, m_config.bindAddress)) {
-        connection->respondError(ApiError::forbidden(
+        respondError(connection, clientCodecFor(connection->request()), ApiError::forbidden(
             QStringLiteral("Patchbay only answers requests addressed to this machine (Host \"%1\" is not localhost). "
                            "This protects your keys from web pages that rebind their DNS name to 127.0.0.1.")
                 .arg(QString::fromLatin1(host))));
         return std::nullopt;
     }
     if (const QByteArray origin = request.headers.value("origin"); !origin.isEmpty()) {
-        connection->respondError(ApiError::forbidden(
+        respondError(connection, clientCodecFor(connection->request()), ApiError::forbidden(
             QStringLiteral("Patchbay refuses requests from web pages (Origin \"%1\") so that a site you visit cannot "
                            "spend your provider credit. Call it from a program instead of a browser.")
                 .arg(QString::fromLatin1(origin))));
@@ -127,14 +134,14 @@ std::optional<QString> GatewayServer::admit(HttpConnection *connection)
         return QString();
     const QByteArray token = bearerToken(request.headers);
     if (token.isEmpty()) {
-        connection->respondError(ApiError::unauthorized(
+        respondError(connection, clientCodecFor(connection->request()), ApiError::unauthorized(
             QStringLiteral("Patchbay needs an access token. Create one on the Gateway page or with "
                            "\"patchbayd --create-token NAME\", and send it as the API key (Authorization: Bearer …).")));
         return std::nullopt;
     }
     const auto it = m_tokens.constFind(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
     if (it == m_tokens.constEnd()) {
-        connection->respondError(ApiError::unauthorized(
+        respondError(connection, clientCodecFor(connection->request()), ApiError::unauthorized(
             QStringLiteral("The access token is not known to Patchbay or has been revoked. Use a token from the "
                            "Gateway page or \"patchbayd --create-token NAME\"; provider keys do not work here.")));
         return std::nullopt;
@@ -153,7 +160,7 @@ void GatewayServer::handle(HttpConnection *connection)
     const auto only = [&](const char *allowed) {
         if (method == allowed)
             return true;
-        connection->respondError({405, QStringLiteral("%1 %2 is not supported; use %3.")
+        respondError(connection, clientCodecFor(connection->request()), {405, QStringLiteral("%1 %2 is not supported; use %3.")
                                            .arg(QString::fromLatin1(method), QString::fromLatin1(path), QLatin1String(allowed)),
                                   QStringLiteral("invalid_request_error"), QStringLiteral("method_not_allowed")});
         return false;
@@ -166,10 +173,20 @@ void GatewayServer::handle(HttpConnection *connection)
             serveModels(connection);
     } else if (path == "/v1/chat/completions") {
         if (only("POST"))
-            serveChatCompletions(connection, *client);
+            serveChat(connection, *client, Dialect::OpenAi, {});
+    } else if (path == "/v1/messages" && Dialects::client(Dialect::Anthropic)) {
+        if (only("POST"))
+            serveChat(connection, *client, Dialect::Anthropic, {});
+    } else if (path == "/v1/messages/count_tokens" && Dialects::client(Dialect::Anthropic)) {
+        if (only("POST"))
+            serveChat(connection, *client, Dialect::Anthropic, QStringLiteral("messages/count_tokens"));
+    } else if (path == "/v1/embeddings" || path == "/v1/responses") {
+        // OpenAI endpoints beyond chat: carried untouched to providers that speak OpenAI.
+        if (only("POST"))
+            serveChat(connection, *client, Dialect::OpenAi, QString::fromLatin1(path.mid(4)));
     } else {
-        connection->respondError(ApiError::notFound(
-            QStringLiteral("Patchbay has no endpoint %1 %2. It serves GET /v1/models and POST /v1/chat/completions.")
+        respondError(connection, clientCodecFor(connection->request()), ApiError::notFound(
+            QStringLiteral("Patchbay has no endpoint %1 %2. It serves GET /v1/models, POST /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/responses.")
                 .arg(QString::fromLatin1(method), QString::fromLatin1(path)),
             QStringLiteral("unknown_endpoint")));
     }
@@ -185,28 +202,65 @@ void GatewayServer::serveHealth(HttpConnection *connection)
 
 void GatewayServer::serveModels(HttpConnection *connection)
 {
+    const HttpRequestHead &request = connection->request();
+    const bool anthropicShape = request.headers.contains("anthropic-version");
+    const QString refresh = QUrlQuery(QUrl::fromEncoded("http://x" + request.target)).queryItemValue(QStringLiteral("refresh"));
+    if (refresh == QLatin1String("1") || refresh == QLatin1String("true")) {
+        // The answer waits for the providers' own lists; the connection may be gone by then.
+        QPointer<HttpConnection> guard(connection);
+        m_catalog->refresh([this, guard, anthropicShape] {
+            if (guard)
+                answerModels(guard, anthropicShape);
+        });
+        return;
+    }
+    answerModels(connection, anthropicShape);
+    if (m_catalog->isStale())
+        m_catalog->refresh();
+}
+
+void GatewayServer::answerModels(HttpConnection *connection, bool anthropicShape)
+{
     QJsonArray data;
     for (const ProviderConfig &p : m_router.providers()) {
-        for (const QString &model : p.models) {
-            data.append(QJsonObject{{QStringLiteral("id"), p.id + QLatin1Char('/') + model},
-                                    {QStringLiteral("object"), QStringLiteral("model")},
-                                    {QStringLiteral("created"), 0},
-                                    {QStringLiteral("owned_by"), p.id}});
+        for (const QString &model : m_catalog->models(p)) {
+            const QString id = p.id + QLatin1Char('/') + model;
+            if (anthropicShape)
+                data.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("model")},
+                                        {QStringLiteral("id"), id},
+                                        {QStringLiteral("display_name"), p.name + QStringLiteral(": ") + model},
+                                        {QStringLiteral("created_at"), QStringLiteral("1970-01-01T00:00:00Z")}});
+            else
+                data.append(QJsonObject{{QStringLiteral("id"), id},
+                                        {QStringLiteral("object"), QStringLiteral("model")},
+                                        {QStringLiteral("created"), 0},
+                                        {QStringLiteral("owned_by"), p.id}});
         }
+    }
+    if (anthropicShape) {
+        const QString first = data.isEmpty() ? QString() : data.first().toObject().value(QLatin1String("id")).toString();
+        const QString last = data.isEmpty() ? QString() : data.last().toObject().value(QLatin1String("id")).toString();
+        respondJson(connection, 200,
+                    {{QStringLiteral("data"), data},
+                     {QStringLiteral("has_more"), false},
+                     {QStringLiteral("first_id"), first.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(first)},
+                     {QStringLiteral("last_id"), last.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(last)}});
+        return;
     }
     respondJson(connection, 200, {{QStringLiteral("object"), QStringLiteral("list")}, {QStringLiteral("data"), data}});
 }
 
-void GatewayServer::serveChatCompletions(HttpConnection *connection, const QString &client)
+void GatewayServer::serveChat(HttpConnection *connection, const QString &client, Dialect dialect, const QString &suffix)
 {
+    const ClientCodec *codec = Dialects::client(dialect);
     UsageRecord record;
     record.requestId = newRequestId();
     record.startedAtMs = QDateTime::currentMSecsSinceEpoch() - connection->requestTimer().elapsed();
     record.client = client;
-    record.endpoint = QStringLiteral("/v1/chat/completions");
+    record.endpoint = QString::fromLatin1(connection->request().path());
 
     const auto reject = [&](const ApiError &error) {
-        connection->respondError(error);
+        respondError(connection, codec, error);
         record.status = error.status;
         record.error = error.message;
         record.latencyMs = connection->requestTimer().elapsed();
@@ -224,20 +278,20 @@ void GatewayServer::serveChatCompletions(HttpConnection *connection, const QStri
             QStringLiteral("invalid_json")));
         return;
     }
-    const QJsonObject body = doc.object();
-    const QJsonValue model = body.value(QLatin1String("model"));
-    if (!model.isString() || model.toString().isEmpty()) {
-        reject(ApiError::badRequest(QStringLiteral("The request needs a \"model\", such as \"openai/gpt-4o-mini\". "
-                                                   "GET /v1/models lists what is configured."),
-                                    QStringLiteral("missing_model")));
+    ChatRelay::Context context;
+    context.body = doc.object();
+    record.requestedModel = context.body.value(QLatin1String("model")).toString();
+    ApiError error;
+    const bool chatCall = suffix.isEmpty() || suffix.startsWith(QLatin1String("messages"));
+    if (chatCall && !codec->readRequest(context.body, &context.request, &error)) {
+        reject(error);
         return;
     }
-    record.requestedModel = model.toString();
-    const QJsonValue messages = body.value(QLatin1String("messages"));
-    if (!messages.isArray() || messages.toArray().isEmpty()) {
-        reject(ApiError::badRequest(QStringLiteral("The request needs \"messages\": a non-empty list of chat messages."),
-                                    QStringLiteral("missing_messages")));
-        return;
+    if (!chatCall) {
+        // Passed through as they are; routing needs only the model and whether it streams.
+        context.request.model = record.requestedModel;
+        context.request.stream = context.body.value(QLatin1String("stream")).toBool(false);
+        context.request.clientWantsStreamUsage = true; // nothing to inject or strip here
     }
     const std::optional<Route> route = m_router.resolve(record.requestedModel);
     if (!route) {
@@ -249,6 +303,20 @@ void GatewayServer::serveChatCompletions(HttpConnection *connection, const QStri
     }
     record.provider = route->provider.id;
     record.upstreamModel = route->upstreamModel;
+    const ProviderCodec *provider = Dialects::provider(Dialects::fromName(route->provider.dialect).value_or(Dialect::OpenAi));
+    if (!provider) {
+        reject(ApiError::unavailable(QStringLiteral("Provider \"%1\" speaks the %2 dialect, which this build of Patchbay cannot call yet.")
+                                         .arg(route->provider.name, route->provider.dialect),
+                                     QStringLiteral("dialect_unavailable")));
+        return;
+    }
+    if (!suffix.isEmpty() && provider->dialect() != dialect) {
+        reject({501, QStringLiteral("%1 needs a provider that speaks the %2 dialect; \"%3\" is served by provider \"%4\" (%5), "
+                                    "which has no such endpoint.")
+                         .arg(record.endpoint, Dialects::name(dialect), record.requestedModel, route->provider.name, route->provider.dialect),
+                QStringLiteral("invalid_request_error"), QStringLiteral("not_implemented")});
+        return;
+    }
     const QString key = m_keys.value(route->provider.id);
     if (!route->provider.keyRef.isEmpty() && key.isEmpty()) {
         reject(ApiError::unavailable(
@@ -258,8 +326,32 @@ void GatewayServer::serveChatCompletions(HttpConnection *connection, const QStri
             QStringLiteral("provider_key_missing")));
         return;
     }
-    auto *relay = new ChatRelay({connection, m_pool, m_ledger, *route, key, record}, body, this);
+    context.connection = connection;
+    context.pool = m_pool;
+    context.ledger = m_ledger;
+    context.route = *route;
+    context.apiKey = key;
+    context.record = record;
+    context.client = codec;
+    context.provider = provider;
+    context.upstreamPathSuffix = suffix;
+    context.clientHeaders = connection->request().headers;
+    auto *relay = new ChatRelay(std::move(context), this);
     relay->start();
+}
+
+const ClientCodec *GatewayServer::clientCodecFor(const HttpRequestHead &request)
+{
+    // Anthropic clients hear errors in their own shape, even before their request is read.
+    const bool anthropic = request.path().startsWith("/v1/messages") || request.headers.contains("anthropic-version");
+    return Dialects::client(anthropic ? Dialect::Anthropic : Dialect::OpenAi);
+}
+
+void GatewayServer::respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error)
+{
+    HttpHeaders headers;
+    headers.add("Content-Type", "application/json");
+    connection->respond(error.status, headers, codec ? codec->writeError(error) : error.toOpenAiJson());
 }
 
 } // namespace patchbay

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "appconfig.h"
+#include "dialect.h"
+#include "httpmessage.h"
 #include "modelrouter.h"
 
 #include <QByteArray>
@@ -11,6 +13,7 @@ namespace patchbay {
 
 class HttpConnection;
 class HttpServer;
+class ModelCatalog;
 class UpstreamPool;
 class UsageLedger;
 
@@ -37,11 +40,17 @@ private:
     std::optional<QString> admit(HttpConnection *connection);
     void serveHealth(HttpConnection *connection);
     void serveModels(HttpConnection *connection);
-    void serveChatCompletions(HttpConnection *connection, const QString &client);
+    void answerModels(HttpConnection *connection, bool anthropicShape);
+    // A chat call in the client's dialect; suffix names another endpoint beside the provider's
+    // chat endpoint (count_tokens), which only a provider of the same dialect has.
+    void serveChat(HttpConnection *connection, const QString &client, Dialect dialect, const QString &suffix);
+    static void respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error);
+    static const ClientCodec *clientCodecFor(const HttpRequestHead &request);
 
     UsageLedger *m_ledger;
     HttpServer *m_http;
     UpstreamPool *m_pool;
+    ModelCatalog *m_catalog;
     GatewayConfig m_config;
     ModelRouter m_router;
     QHash<QString, QString> m_keys;

@@ -203,13 +203,6 @@ void HttpConnection::respond(int status, const HttpHeaders &headers, const QByte
     finishResponse();
 }
 
-void HttpConnection::respondError(const ApiError &error)
-{
-    HttpHeaders headers;
-    headers.add("Content-Type", "application/json");
-    respond(error.status, headers, error.toOpenAiJson());
-}
-
 void HttpConnection::beginChunked(int status, const HttpHeaders &headers)
 {
     if (m_gone || m_responseStarted)

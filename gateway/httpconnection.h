@@ -13,8 +13,6 @@ class QTcpSocket;
 
 namespace patchbay {
 
-struct ApiError;
-
 // One client connection to the gateway: reads requests one at a time (pipelined ones wait
 // their turn), enforces the limits, and writes the handler's response, whole or streamed.
 class HttpConnection : public QObject
@@ -32,7 +30,6 @@ public:
     const QElapsedTimer &requestTimer() const { return m_requestTimer; }
 
     void respond(int status, const HttpHeaders &headers, const QByteArray &body);
-    void respondError(const ApiError &error);
     void beginChunked(int status, const HttpHeaders &headers);
     void writeChunk(const QByteArray &data);
     void endChunked();

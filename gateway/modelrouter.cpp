@@ -1,5 +1,7 @@
 #include "modelrouter.h"
 
+#include "modelcatalog.h"
+
 namespace patchbay {
 
 std::optional<Route> ModelRouter::resolve(const QString &model) const
@@ -16,7 +18,7 @@ std::optional<Route> ModelRouter::resolve(const QString &model) const
     }
     // Bare names, and names that carry their own slash (OpenRouter's "anthropic/claude-…").
     for (const ProviderConfig &p : m_providers) {
-        if (p.models.contains(model))
+        if ((m_catalog ? m_catalog->models(p) : p.models).contains(model))
             return Route{p, model};
     }
     return std::nullopt;

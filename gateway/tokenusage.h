@@ -7,12 +7,21 @@ namespace patchbay {
 // Tokens as a provider reported them; -1 where it reported nothing.
 struct TokenUsage
 {
-    qint64 input = -1;
-    qint64 output = -1;
+    qint64 input = -1;      // all prompt tokens, cached ones included
+    qint64 output = -1;     // all completion tokens, reasoning included
+    qint64 cacheRead = -1;  // prompt tokens served from the provider's cache
+    qint64 cacheWrite = -1; // prompt tokens written to it (Anthropic)
+    qint64 reasoning = -1;  // output tokens spent thinking
 
     bool isKnown() const { return input >= 0 || output >= 0; }
+    // Takes every figure the other report has and keeps the rest: streams report in pieces,
+    // and a later figure supersedes an earlier one.
+    void merge(const TokenUsage &other);
+    static qint64 orZero(qint64 v) { return v < 0 ? 0 : v; }
+
     // From an OpenAI "usage" object (chat completions).
     static TokenUsage fromOpenAi(const QJsonObject &usage);
+    bool operator==(const TokenUsage &) const = default;
 };
 
 } // namespace patchbay

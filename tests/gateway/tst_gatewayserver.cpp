@@ -54,6 +54,7 @@ private Q_SLOTS:
         m_fake = std::make_unique<FakeProvider>();
         QVERIFY(m_fake->listen());
         m_fake->setExpectedKey(kProviderKey);
+        m_fake->setModels({QStringLiteral("gpt-test")});
         m_ledger = std::make_unique<UsageLedger>(m_dir.filePath(QStringLiteral("p%1.db").arg(++m_dbCount)));
         QString error;
         QVERIFY2(m_ledger->start(&error), qPrintable(error));
@@ -105,12 +106,41 @@ private Q_SLOTS:
         QCOMPARE(ids, (QStringList{QStringLiteral("fake/gpt-test"), QStringLiteral("dead/gone"), QStringLiteral("keyless/gpt-test")}));
     }
 
+    void modelsComeFromTheProvidersOwnLists()
+    {
+        m_fake->setModels({QStringLiteral("gpt-test"), QStringLiteral("gpt-extra")});
+        const Answer a = get("/v1/models?refresh=1");
+        QCOMPARE(a.status, 200);
+        QStringList ids;
+        for (const QJsonValue &m : a.json().value(QLatin1String("data")).toArray())
+            ids << m.toObject().value(QLatin1String("id")).toString();
+        // Listed by the provider; the unreachable one and the one without a key fall back to the config.
+        QCOMPARE(ids, (QStringList{QStringLiteral("fake/gpt-test"), QStringLiteral("fake/gpt-extra"), QStringLiteral("dead/gone"),
+                                   QStringLiteral("keyless/gpt-test")}));
+        const ReceivedRequest listCall = m_fake->requests().last();
+        QCOMPARE(listCall.path, QByteArray("/v1/models"));
+        QCOMPARE(listCall.header("authorization"), "Bearer " + kProviderKey.toUtf8());
+
+        // A bare name the provider listed now routes to it.
+        QCOMPARE(post(chatBody(QStringLiteral("gpt-extra"))).status, 200);
+        QCOMPARE(lastRow().provider, QStringLiteral("fake"));
+
+        // Anthropic clients get Anthropic's list shape.
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/models").arg(m_server->port())));
+        request.setRawHeader("x-api-key", kToken);
+        request.setRawHeader("anthropic-version", "2023-06-01");
+        const QJsonObject anthropic = send(request, "GET", {}).json();
+        QCOMPARE(anthropic.value(QLatin1String("data")).toArray().first().toObject().value(QLatin1String("type")).toString(),
+                 QStringLiteral("model"));
+        QVERIFY(anthropic.contains(QLatin1String("has_more")));
+    }
+
     void wrongTokenIsRefusedInOpenAiShape()
     {
         const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")), "pb-wrong");
         QCOMPARE(a.status, 401);
         QCOMPARE(a.json().value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(), QStringLiteral("invalid_api_key"));
-        QCOMPARE(m_fake->requests().size(), 0);
+        QCOMPARE(chatRequests().size(), 0);
     }
 
     void plainCompletionIsForwardedAndRecorded()
@@ -124,8 +154,8 @@ private Q_SLOTS:
                      .value(QLatin1String("content")).toString(),
                  QStringLiteral("Echo: hello there gateway"));
 
-        QCOMPARE(m_fake->requests().size(), 1);
-        const ReceivedRequest sent = m_fake->requests().first();
+        QCOMPARE(chatRequests().size(), 1);
+        const ReceivedRequest sent = chatRequests().first();
         QCOMPARE(sent.header("authorization"), "Bearer " + kProviderKey.toUtf8()); // never the client's token
         QCOMPARE(sent.json().value(QLatin1String("model")).toString(), QStringLiteral("gpt-test"));
         QCOMPARE(sent.json().value(QLatin1String("x_unknown_field")).toInt(), 42);
@@ -171,7 +201,7 @@ private Q_SLOTS:
         QVERIFY(received.contains("data: [DONE]"));
         QVERIFY(!received.contains("\"choices\":[]")); // the usage chunk the client did not ask for
 
-        QVERIFY(m_fake->requests().first().json().value(QLatin1String("stream_options")).toObject()
+        QVERIFY(chatRequests().first().json().value(QLatin1String("stream_options")).toObject()
                     .value(QLatin1String("include_usage")).toBool());
         const UsageRecord row = lastRow();
         QVERIFY(row.stream);
@@ -308,7 +338,7 @@ private Q_SLOTS:
         socket.connectToHost(QHostAddress::LocalHost, m_server->port());
         QVERIFY(socket.waitForConnected(2000));
         socket.write(request("POST", "/v1/chat/completions", QJsonDocument(body).toJson()));
-        QTRY_VERIFY_WITH_TIMEOUT(m_fake->requests().size() == 1, 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(chatRequests().size() == 1, 2000);
         // Let the pipes fill; then most of the answer must still be waiting at the provider.
         QTest::qWait(1500);
         QVERIFY2(m_fake->unsentBytes() > 8 * 1024 * 1024, QByteArray::number(m_fake->unsentBytes()).constData());
@@ -455,6 +485,17 @@ private:
     Answer post(const QJsonObject &body, const QByteArray &token = kToken)
     {
         return postRaw(QJsonDocument(body).toJson(QJsonDocument::Compact), token);
+    }
+
+    // What reached the provider's chat endpoint; the gateway also asks for model lists.
+    QList<ReceivedRequest> chatRequests() const
+    {
+        QList<ReceivedRequest> out;
+        for (const ReceivedRequest &r : m_fake->requests()) {
+            if (r.path == "/v1/chat/completions")
+                out.append(r);
+        }
+        return out;
     }
 
     UsageRecord lastRow()
