@@ -8,6 +8,8 @@
 #include "secretstore.h"
 #include "usageledger.h"
 
+#include <QDir>
+
 namespace patchbay {
 
 AppRuntime::AppRuntime(AppPaths paths, std::optional<quint16> portOverride, QObject *parent)
@@ -44,6 +46,9 @@ bool AppRuntime::initialize(QString *error)
         return false;
     }
     m_ledger = std::make_unique<UsageLedger>(m_paths.databaseFile());
+    // Rows the database refused for too long wait here; the next start imports them.
+    m_ledger->setSpillPath(QDir(m_paths.dataDir).filePath(QStringLiteral("ledger-spill.jsonl")));
+    m_ledger->setRetentionDays(m_config.ledger.retentionDays);
     if (!m_ledger->start(error))
         return false;
     m_gateway = std::make_unique<GatewayService>(m_ledger.get());
@@ -96,6 +101,8 @@ bool AppRuntime::saveConfig(const AppConfig &config, QString *error)
     if (!ConfigStore(m_paths.configFile()).save(toSave, error))
         return false;
     m_config = config;
+    if (m_ledger)
+        m_ledger->setRetentionDays(m_config.ledger.retentionDays);
     Q_EMIT configChanged(m_config);
     reloadKeys();
     return true;

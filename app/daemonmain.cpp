@@ -2,7 +2,9 @@
 
 #include "appruntime.h"
 #include "commandline.h"
+#include "database.h"
 #include "gatewayservice.h"
+#include "ledgerexport.h"
 #include "ledgerquery.h"
 #include "logging.h"
 #include "secretstore.h"
@@ -17,6 +19,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <string>
 
 using namespace patchbay;
@@ -70,6 +73,58 @@ int printRecentRequests(AppRuntime &runtime, const QString &countText)
     return 0;
 }
 
+// A date alone is the start of that day on this machine's clock; a time without an offset too.
+bool parseWhen(const QString &text, const QString &option, qint64 *ms, QString *error)
+{
+    QDateTime when = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!when.isValid()) {
+        const QDate day = QDate::fromString(text, Qt::ISODate);
+        if (day.isValid())
+            when = day.startOfDay();
+    }
+    if (!when.isValid()) {
+        *error = QStringLiteral("--%1 takes a date or time in ISO 8601 form, e.g. 2025-06-01 or 2025-06-01T14:30:00Z.").arg(option);
+        return false;
+    }
+    *ms = when.toMSecsSinceEpoch();
+    return true;
+}
+
+int exportLedger(AppRuntime &runtime, const QCommandLineParser &parser)
+{
+    const QString file = parser.value(QStringLiteral("export"));
+    const std::optional<LedgerExport::Format> format = LedgerExport::formatFor(file);
+    if (!format)
+        return fail(QStringLiteral("--export writes CSV or JSON; name the file with .csv or .json at the end."));
+    qint64 from = std::numeric_limits<qint64>::min();
+    qint64 to = std::numeric_limits<qint64>::max();
+    QString error;
+    if (parser.isSet(QStringLiteral("from")) && !parseWhen(parser.value(QStringLiteral("from")), QStringLiteral("from"), &from, &error))
+        return fail(error);
+    if (parser.isSet(QStringLiteral("to")) && !parseWhen(parser.value(QStringLiteral("to")), QStringLiteral("to"), &to, &error))
+        return fail(error);
+    if (from >= to)
+        return fail(QStringLiteral("--from must come before --to."));
+    // Rows a spill file brought back at start are written by now.
+    runtime.ledger()->flush();
+    const qint64 rows = LedgerExport::write(runtime.database(), file, *format, from, to, &error);
+    if (rows < 0)
+        return fail(error);
+    print(QStringLiteral("Wrote %1 request(s) to %2.").arg(rows).arg(file));
+    return 0;
+}
+
+int backupDatabase(AppRuntime &runtime, const QString &file)
+{
+    runtime.ledger()->flush();
+    QSqlDatabase db = runtime.database();
+    QString error;
+    if (!Database::backup(db, file, &error))
+        return fail(error);
+    print(QStringLiteral("Backed up the database to %1.").arg(file));
+    return 0;
+}
+
 int setKey(AppRuntime &runtime, const QString &providerId)
 {
     AppConfig config = runtime.config();
@@ -116,6 +171,10 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("list-tokens"), QStringLiteral("List the access tokens and exit.")});
     parser.addOption({QStringLiteral("set-key"), QStringLiteral("Read an API key from standard input, store it in the system keychain for provider <id>, and exit."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("recent-requests"), QStringLiteral("Print the latest <n> ledger rows as JSON and exit."), QStringLiteral("n")});
+    parser.addOption({QStringLiteral("export"), QStringLiteral("Write the ledger's requests to <file> (.csv or .json, by its name) and exit. Replaces the file if it exists."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("from"), QStringLiteral("With --export: only requests from <when> on (ISO 8601: 2025-06-01 is local midnight, or 2025-06-01T14:30:00Z)."), QStringLiteral("when")});
+    parser.addOption({QStringLiteral("to"), QStringLiteral("With --export: only requests before <when>; --to 2025-07-01 ends with June."), QStringLiteral("when")});
+    parser.addOption({QStringLiteral("backup"), QStringLiteral("Write a consistent copy of patchbay.db to <file>, which must not exist yet, and exit. Safe while Patchbay runs."), QStringLiteral("file")});
     parser.process(app);
 
     CommonOptions options;
@@ -150,6 +209,12 @@ int main(int argc, char *argv[])
         return setKey(runtime, parser.value(QStringLiteral("set-key")));
     if (parser.isSet(QStringLiteral("recent-requests")))
         return printRecentRequests(runtime, parser.value(QStringLiteral("recent-requests")));
+    if (parser.isSet(QStringLiteral("export")))
+        return exportLedger(runtime, parser);
+    if (parser.isSet(QStringLiteral("from")) || parser.isSet(QStringLiteral("to")))
+        return fail(QStringLiteral("--from and --to go with --export."));
+    if (parser.isSet(QStringLiteral("backup")))
+        return backupDatabase(runtime, parser.value(QStringLiteral("backup")));
 
     Logging::install(runtime.paths().logDir(), QStringLiteral("patchbayd"));
     UnixSignals signalWatcher;

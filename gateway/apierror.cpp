@@ -14,6 +14,17 @@ QByteArray ApiError::toOpenAiJson() const
     return QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact);
 }
 
+QString ApiError::typeForStatus(int status)
+{
+    switch (status) {
+    case 401: return QStringLiteral("authentication_error");
+    case 403: return QStringLiteral("permission_error");
+    case 404: return QStringLiteral("not_found_error");
+    case 429: return QStringLiteral("rate_limit_error");
+    default: return status >= 500 ? QStringLiteral("api_error") : QStringLiteral("invalid_request_error");
+    }
+}
+
 ApiError ApiError::badRequest(const QString &message, const QString &code)
 {
     return {400, message, QStringLiteral("invalid_request_error"), code};

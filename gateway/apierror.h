@@ -15,6 +15,8 @@ struct ApiError
     QString code;    // machine-readable detail, e.g. model_not_found
 
     QByteArray toOpenAiJson() const;
+    // The error type clients expect for an HTTP status (rate_limit_error for 429 …).
+    static QString typeForStatus(int status);
 
     static ApiError badRequest(const QString &message, const QString &code = QStringLiteral("invalid_request"));
     static ApiError unauthorized(const QString &message);

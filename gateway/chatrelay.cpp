@@ -2,10 +2,14 @@
 
 #include "dialects.h"
 #include "httpconnection.h"
+#include "targethealth.h"
 #include "usageledger.h"
 
 #include <QJsonArray>
+#include <QDateTime>
 #include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QTimer>
 
 namespace patchbay {
 
@@ -18,6 +22,7 @@ HttpHeaders jsonHeaders(const QString &requestId)
     HttpHeaders headers;
     headers.add("Content-Type", "application/json");
     headers.add("X-Request-Id", requestId.toLatin1());
+    headers.add("request-id", requestId.toLatin1()); // what Anthropic's SDKs read
     return headers;
 }
 
@@ -33,54 +38,100 @@ ChatRelay::ChatRelay(Context context, QObject *parent)
 
 bool ChatRelay::prepare(UpstreamRequest *request, ApiError *error)
 {
-    const ProviderConfig &provider = m_ctx.route.provider;
-    const QString &model = m_ctx.route.upstreamModel;
+    const ProviderConfig &provider = m_route.provider;
+    const QString &model = m_route.upstreamModel;
     if (m_passthrough) {
         QJsonObject body = m_ctx.body;
         body.insert(QStringLiteral("model"), model);
-        if (m_ctx.request.stream && m_ctx.provider->dialect() == Dialect::OpenAi && !m_ctx.request.clientWantsStreamUsage) {
+        if (m_ctx.request.stream && m_provider->dialect() == Dialect::OpenAi && !m_ctx.request.clientWantsStreamUsage) {
             // Usage only comes in an OpenAI stream when asked for; the ledger needs it either way.
             QJsonObject options = body.value(QLatin1String("stream_options")).toObject();
             options.insert(QStringLiteral("include_usage"), true);
             body.insert(QStringLiteral("stream_options"), options);
             m_stripUsageChunk = true;
         }
-        *request = m_ctx.provider->passthroughRequest(provider, m_ctx.apiKey, model, m_ctx.request.stream,
+        *request = m_provider->passthroughRequest(provider, m_apiKey, model, m_ctx.request.stream,
                                                       QJsonDocument(body).toJson(QJsonDocument::Compact));
-        m_ctx.provider->forwardClientHeaders(m_ctx.clientHeaders, request);
+        m_provider->forwardClientHeaders(m_ctx.clientHeaders, request);
         return true;
     }
     if (!m_ctx.request.untranslatable.isEmpty()) {
         *error = ApiError::badRequest(
             QStringLiteral("Patchbay cannot carry %1 to provider \"%2\", which speaks the %3 dialect. Remove %4, or use a "
                            "model from a provider that speaks the same dialect as your client.")
-                .arg(m_ctx.request.untranslatable.join(QStringLiteral(", ")), provider.name, Dialects::name(m_ctx.provider->dialect()),
+                .arg(m_ctx.request.untranslatable.join(QStringLiteral(", ")), provider.name, Dialects::name(m_provider->dialect()),
                      m_ctx.request.untranslatable.size() == 1 ? QStringLiteral("it") : QStringLiteral("them")),
             QStringLiteral("untranslatable_field"));
         return false;
     }
-    return m_ctx.provider->buildRequest(provider, m_ctx.apiKey, model, m_ctx.request, request, error);
+    return m_provider->buildRequest(provider, m_apiKey, model, m_ctx.request, request, error);
 }
 
 void ChatRelay::start()
 {
-    UsageRecord &r = m_ctx.record;
-    r.stream = m_ctx.request.stream;
-    r.provider = m_ctx.route.provider.id;
-    r.upstreamModel = m_ctx.route.upstreamModel;
-    m_passthrough = m_ctx.client->dialect() == m_ctx.provider->dialect();
-    m_reader = m_ctx.provider->streamReader();
+    m_ctx.record.stream = m_ctx.request.stream;
     m_writer = m_ctx.client->streamWriter(m_ctx.request);
+    connect(m_ctx.connection, &HttpConnection::clientGone, this, &ChatRelay::onClientGone);
+    connect(m_ctx.connection, &HttpConnection::drained, this, [this] {
+        if (m_call)
+            m_call->setPaused(false);
+    });
+    beginAttempt();
+}
 
-    UpstreamRequest request;
-    ApiError error;
-    if (!prepare(&request, &error)) {
-        fail(error);
+void ChatRelay::beginAttempt()
+{
+    if (m_done)
+        return;
+    for (; m_routeIndex < m_ctx.routes.size(); ++m_routeIndex, m_attemptOnRoute = 0) {
+        m_route = m_ctx.routes.at(m_routeIndex);
+        m_provider = Dialects::provider(Dialects::fromName(m_route.provider.dialect).value_or(Dialect::OpenAi));
+        m_apiKey = m_ctx.keys.value(m_route.provider.id);
+        if (!m_route.provider.keyRef.isEmpty() && m_apiKey.isEmpty()) {
+            m_lastError = ApiError::unavailable(
+                QStringLiteral("Patchbay has no API key for provider \"%1\" (%2). Enter it on the Providers page; for "
+                               "patchbayd without a keychain, use \"env:VARIABLE\" as its key in config.json.")
+                    .arg(m_route.provider.name, m_route.provider.keyRef),
+                QStringLiteral("provider_key_missing"));
+            continue;
+        }
+        m_passthrough = m_ctx.client->dialect() == m_provider->dialect();
+        UpstreamRequest request;
+        if (!prepare(&request, &m_lastError))
+            continue; // this target cannot take the call as written; another may
+        startAttempt(std::move(request));
         return;
     }
+    fail(m_lastError);
+}
+
+void ChatRelay::startAttempt(UpstreamRequest request)
+{
+    // Each attempt is its own ledger row, linked to the one before it.
+    UsageRecord &r = m_ctx.record;
+    if (m_attempts > 0) {
+        r.retryOf = r.requestId;
+        r.requestId = newRequestId();
+    }
+    r.attempt = ++m_attempts;
+    r.provider = m_route.provider.id;
+    r.upstreamModel = m_route.upstreamModel;
+    r.ttfbMs = -1;
+    r.ttftMs = -1;
+    m_reader = m_provider->streamReader();
+    m_sse = {};
+    m_buffered.clear();
+    m_usage = {};
+    m_upstreamStatus = 0;
+    m_upstreamIsSse = false;
+    m_streamError.clear();
+    m_outputChars = 0;
+    m_retryAfterMs = -1;
+    m_attemptClock.start();
+
     if (!m_ctx.upstreamPathSuffix.isEmpty()) {
         // Another endpoint beside the chat one, under the provider's base path.
-        QString basePath = QUrl(m_ctx.route.provider.baseUrl).path();
+        QString basePath = QUrl(m_route.provider.baseUrl).path();
         while (basePath.endsWith(QLatin1Char('/')))
             basePath.chop(1);
         request.url.setPath(basePath + QLatin1Char('/') + m_ctx.upstreamPathSuffix);
@@ -92,12 +143,39 @@ void ChatRelay::start()
     connect(m_call, &UpstreamCall::bodyReceived, this, &ChatRelay::onBody);
     connect(m_call, &UpstreamCall::finished, this, &ChatRelay::onFinished);
     connect(m_call, &UpstreamCall::failed, this, &ChatRelay::onFailed);
-    connect(m_ctx.connection, &HttpConnection::clientGone, this, &ChatRelay::onClientGone);
-    connect(m_ctx.connection, &HttpConnection::drained, this, [this] {
-        if (m_call)
-            m_call->setPaused(false);
-    });
     m_call->start();
+}
+
+bool ChatRelay::retry(const ApiError &error)
+{
+    if (m_done || !m_connection || m_connection->responseStarted())
+        return false; // something went to the client already: the call is what it is
+    const RetryConfig &policy = m_ctx.retry;
+    const bool sameTarget = m_attemptOnRoute + 1 < policy.attemptsPerTarget;
+    if (!sameTarget && m_routeIndex + 1 >= m_ctx.routes.size())
+        return false;
+    if (m_ctx.health)
+        m_ctx.health->recordFailure(m_route.target());
+    recordAttempt(error.status, error.message);
+    if (m_call) {
+        m_call->abort();
+        m_call->deleteLater();
+        m_call = nullptr;
+    }
+    int delay = 0;
+    if (sameTarget) {
+        ++m_attemptOnRoute;
+        // Exponential, with jitter so many clients retrying at once do not arrive together.
+        const qint64 ceiling = qMin<qint64>(policy.maxDelayMs, qint64(policy.baseDelayMs) << qMin(m_attemptOnRoute - 1, 20));
+        delay = int(ceiling / 2 + (ceiling > 1 ? QRandomGenerator::global()->bounded(ceiling / 2 + 1) : 0));
+        if (m_retryAfterMs >= 0)
+            delay = int(qMin<qint64>(m_retryAfterMs, policy.maxDelayMs));
+    } else {
+        ++m_routeIndex;
+        m_attemptOnRoute = 0;
+    }
+    QTimer::singleShot(delay, this, &ChatRelay::beginAttempt);
+    return true;
 }
 
 bool ChatRelay::isStreamAnswer() const
@@ -109,6 +187,7 @@ void ChatRelay::onHead(const HttpResponseHead &head)
 {
     m_ctx.record.ttfbMs = m_clock.elapsed();
     m_upstreamStatus = head.status;
+    m_retryAfterMs = retryAfterMs(head.headers.value("retry-after"));
     m_contentType = head.headers.value("content-type");
     m_upstreamIsSse = m_contentType.startsWith("text/event-stream");
     if (isStreamAnswer() && m_connection) {
@@ -116,6 +195,7 @@ void ChatRelay::onHead(const HttpResponseHead &head)
         headers.add("Content-Type", "text/event-stream; charset=utf-8");
         headers.add("Cache-Control", "no-cache");
         headers.add("X-Request-Id", m_ctx.record.requestId.toLatin1());
+        headers.add("request-id", m_ctx.record.requestId.toLatin1());
         m_connection->beginChunked(200, headers);
     }
 }
@@ -129,7 +209,7 @@ void ChatRelay::onBody(const QByteArray &bytes)
     if (m_buffered.size() + bytes.size() > kMaxBufferedAnswer) {
         m_call->abort();
         fail(ApiError::badGateway(QStringLiteral("Provider \"%1\" sent an answer larger than %2 MiB; Patchbay stopped reading it.")
-                                      .arg(m_ctx.route.provider.name)
+                                      .arg(m_route.provider.name)
                                       .arg(kMaxBufferedAnswer / (1024 * 1024)),
                                   QStringLiteral("provider_answer_too_large")));
         return;
@@ -145,8 +225,9 @@ void ChatRelay::relayEvents(const QByteArray &bytes)
     for (const SseEvent &event : m_sse.feed(bytes)) {
         const QList<StreamEvent> events = m_reader->read(event);
         for (const StreamEvent &e : events) {
+            noteOutput(e);
             if (e.kind == StreamEvent::Kind::Error)
-                m_streamError = QStringLiteral("Provider \"%1\" reported an error in its stream: %2").arg(m_ctx.route.provider.name, e.text);
+                m_streamError = QStringLiteral("Provider \"%1\" reported an error in its stream: %2").arg(m_route.provider.name, e.text);
         }
         if (m_passthrough) {
             // The usage-only chunk the gateway asked for on the client's behalf stays here.
@@ -178,6 +259,8 @@ void ChatRelay::onFinished()
         answerUpstreamError();
         return;
     }
+    if (m_ctx.health)
+        m_ctx.health->recordSuccess(m_route.target(), m_attemptClock.elapsed());
     if (!isStreamAnswer()) {
         answerPlain();
         return;
@@ -196,12 +279,14 @@ void ChatRelay::answerPlain()
 {
     ChatResponse response;
     QString readError;
-    const bool read = m_ctx.provider->readResponse(m_buffered, &response, &readError);
+    const bool read = m_provider->readResponse(m_buffered, &response, &readError);
     if (read) {
         m_usage = response.usage;
+        for (const ContentPart &part : response.content)
+            m_outputChars += part.text.size() + part.argumentsJson.size();
     } else if (m_passthrough) {
         // Not a chat answer (embeddings, responses, count_tokens): usage sits at the top if anywhere.
-        m_usage = m_ctx.provider->usageOf(m_buffered);
+        m_usage = m_provider->usageOf(m_buffered);
     }
     if (m_passthrough || !m_ctx.upstreamPathSuffix.isEmpty()) {
         if (m_connection) {
@@ -215,7 +300,7 @@ void ChatRelay::answerPlain()
     }
     if (!read) {
         fail(ApiError::badGateway(QStringLiteral("Provider \"%1\" sent an answer Patchbay could not read: %2")
-                                      .arg(m_ctx.route.provider.name, readError),
+                                      .arg(m_route.provider.name, readError),
                                   QStringLiteral("provider_error")));
         return;
     }
@@ -227,7 +312,14 @@ void ChatRelay::answerPlain()
 void ChatRelay::answerUpstreamError()
 {
     const QByteArray body = scrub(m_buffered);
-    QString message = m_ctx.provider->errorMessage(body);
+    QString message = m_provider->errorMessage(body);
+    static const QList<int> transient = {408, 429, 500, 502, 503, 504, 529};
+    if (transient.contains(m_upstreamStatus)) {
+        const QString said = message.isEmpty() ? QStringLiteral("HTTP %1").arg(m_upstreamStatus) : message;
+        if (retry({m_upstreamStatus, QStringLiteral("Provider \"%1\" answered %2").arg(m_route.provider.name, said),
+                   QStringLiteral("api_error"), QStringLiteral("provider_error")}))
+            return;
+    }
     if (m_passthrough && !message.isEmpty()) {
         // Already in the client's own dialect: the provider's words reach it unchanged.
         if (m_connection)
@@ -238,13 +330,11 @@ void ChatRelay::answerUpstreamError()
     if (message.isEmpty()) {
         const QString text = QString::fromUtf8(body.left(500)).trimmed();
         message = QStringLiteral("Provider \"%1\" answered HTTP %2%3")
-                      .arg(m_ctx.route.provider.name)
+                      .arg(m_route.provider.name)
                       .arg(m_upstreamStatus)
                       .arg(text.isEmpty() ? QStringLiteral(".") : QStringLiteral(": ") + text);
     }
-    const ApiError error{m_upstreamStatus, message,
-                         m_upstreamStatus >= 500 ? QStringLiteral("api_error") : QStringLiteral("invalid_request_error"),
-                         QStringLiteral("provider_error")};
+    const ApiError error{m_upstreamStatus, message, ApiError::typeForStatus(m_upstreamStatus), QStringLiteral("provider_error")};
     if (m_connection)
         m_connection->respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
     finish(error.status, message);
@@ -252,7 +342,14 @@ void ChatRelay::answerUpstreamError()
 
 void ChatRelay::onFailed(UpstreamCall::Failure failure, const QString &message)
 {
-    const QString provider = m_ctx.route.provider.name;
+    const QString provider = m_route.provider.name;
+    m_call->deleteLater();
+    m_call = nullptr;
+    const ApiError error = failure == UpstreamCall::Failure::Timeout
+        ? ApiError::gatewayTimeout(QStringLiteral("Provider \"%1\" timed out: %2").arg(provider, message))
+        : ApiError::badGateway(QStringLiteral("Provider \"%1\" failed: %2").arg(provider, message), QStringLiteral("provider_error"));
+    if (retry(error))
+        return;
     switch (failure) {
     case UpstreamCall::Failure::Timeout:
         fail(ApiError::gatewayTimeout(QStringLiteral("Provider \"%1\" timed out: %2 Try again, or raise its timeouts in config.json.")
@@ -260,7 +357,7 @@ void ChatRelay::onFailed(UpstreamCall::Failure failure, const QString &message)
         break;
     case UpstreamCall::Failure::Connect:
         fail(ApiError::badGateway(QStringLiteral("Provider \"%1\" is unreachable: %2 Check that it is running and that its base URL (%3) is right.")
-                                      .arg(provider, message, m_ctx.route.provider.baseUrl),
+                                      .arg(provider, message, m_route.provider.baseUrl),
                                   QStringLiteral("provider_unreachable")));
         break;
     case UpstreamCall::Failure::ConnectionLost:
@@ -301,7 +398,7 @@ void ChatRelay::stopForShutdown()
         m_call->abort();
     fail(ApiError::unavailable(QStringLiteral("Patchbay is shutting down; the call to provider \"%1\" was stopped. "
                                               "Send it again once the gateway is back.")
-                                   .arg(m_ctx.route.provider.name),
+                                   .arg(m_route.provider.name),
                                QStringLiteral("gateway_stopping")));
 }
 
@@ -315,27 +412,106 @@ void ChatRelay::onClientGone()
     finish(499, QStringLiteral("client_cancelled: the client closed the connection before the answer was complete."));
 }
 
+void ChatRelay::noteOutput(const StreamEvent &event)
+{
+    switch (event.kind) {
+    case StreamEvent::Kind::TextDelta:
+    case StreamEvent::Kind::ThinkingDelta:
+    case StreamEvent::Kind::ToolCallDelta:
+    case StreamEvent::Kind::ToolCallStart:
+        if (m_ctx.record.ttftMs < 0)
+            m_ctx.record.ttftMs = m_clock.elapsed();
+        m_outputChars += event.text.size() + event.toolName.size();
+        break;
+    default:
+        break;
+    }
+}
+
+qint64 ChatRelay::inputChars() const
+{
+    qint64 chars = m_ctx.request.system.size();
+    for (const ChatMessage &m : m_ctx.request.messages) {
+        for (const ContentPart &p : m.parts)
+            chars += p.text.size() + p.argumentsJson.size();
+    }
+    // Bodies Patchbay does not read as chat (embeddings, responses) count as they came.
+    return chars > 0 ? chars : QJsonDocument(m_ctx.body).toJson(QJsonDocument::Compact).size();
+}
+
+UsageRecord ChatRelay::completedRecord(int status, const QString &error)
+{
+    UsageRecord r = m_ctx.record;
+    r.status = status;
+    r.error = error;
+    r.latencyMs = m_clock.elapsed();
+    if (r.ttftMs < 0 && status >= 200 && status < 300)
+        r.ttftMs = r.latencyMs; // a plain answer's first token reaches the client with its last
+    TokenUsage usage = m_usage;
+    if (usage.isKnown()) {
+        r.usageSource = QStringLiteral("provider");
+    } else if (m_upstreamStatus >= 200 && m_upstreamStatus < 300) {
+        // The provider answered but reported nothing (an interrupted stream, a server that never
+        // counts): about four characters a token, the usual rule of thumb for English and code.
+        r.usageSource = QStringLiteral("estimated");
+        usage.input = (inputChars() + 3) / 4;
+        usage.output = (m_outputChars + 3) / 4;
+    }
+    r.inputTokens = usage.input;
+    r.outputTokens = usage.output;
+    r.cacheReadTokens = usage.cacheRead;
+    r.cacheWriteTokens = usage.cacheWrite;
+    r.reasoningTokens = usage.reasoning;
+    const PriceQuote quote = m_ctx.prices.price(m_route.provider, m_route.upstreamModel, usage,
+                                                QDateTime::fromMSecsSinceEpoch(r.startedAtMs, Qt::UTC));
+    r.catalogVersion = quote.catalogVersion;
+    // A call the provider never accepted (refused, unreachable, its own error) is not billed.
+    const bool accepted = m_upstreamStatus >= 200 && m_upstreamStatus < 300;
+    r.costUsd = !usage.isKnown() && !accepted ? std::optional<double>(0.0) : quote.costUsd;
+    return r;
+}
+
+void ChatRelay::recordAttempt(int status, const QString &error)
+{
+    if (m_ctx.ledger)
+        m_ctx.ledger->append(completedRecord(status, error));
+}
+
 void ChatRelay::finish(int status, const QString &error)
 {
     if (m_done)
         return;
     m_done = true;
-    UsageRecord &r = m_ctx.record;
-    r.status = status;
-    r.error = error;
-    r.inputTokens = m_usage.input;
-    r.outputTokens = m_usage.output;
-    r.latencyMs = m_clock.elapsed();
-    if (m_ctx.ledger)
-        m_ctx.ledger->append(r);
+    recordAttempt(status, error);
     deleteLater();
+}
+
+QString ChatRelay::newRequestId()
+{
+    quint32 words[3];
+    QRandomGenerator::global()->fillRange(words);
+    const QByteArray raw(reinterpret_cast<const char *>(words), sizeof(words));
+    return QStringLiteral("req_") + QString::fromLatin1(raw.toHex());
+}
+
+qint64 ChatRelay::retryAfterMs(const QByteArray &value)
+{
+    if (value.isEmpty())
+        return -1;
+    bool ok = false;
+    const double seconds = value.trimmed().toDouble(&ok);
+    if (ok)
+        return seconds < 0 ? -1 : qint64(seconds * 1000);
+    // The other form is an HTTP date.
+    const QDateTime at = QDateTime::fromString(QString::fromLatin1(value.trimmed()), Qt::RFC2822Date);
+    return at.isValid() ? qMax<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(at)) : -1;
 }
 
 QByteArray ChatRelay::scrub(QByteArray text) const
 {
     // Some providers echo the key they were sent; it must not reach the client or the ledger.
-    if (m_ctx.apiKey.size() >= 8)
-        text.replace(m_ctx.apiKey.toUtf8(), "***");
+    if (m_apiKey.size() >= 8)
+        text.replace(m_apiKey.toUtf8(), "***");
     return text;
 }
 

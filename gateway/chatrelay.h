@@ -4,11 +4,13 @@
 #include "chatmodel.h"
 #include "dialect.h"
 #include "modelrouter.h"
+#include "pricecatalog.h"
 #include "sseparser.h"
 #include "upstreamcall.h"
 #include "usagerecord.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -16,6 +18,7 @@
 namespace patchbay {
 
 class HttpConnection;
+class TargetHealth;
 class UpstreamPool;
 class UsageLedger;
 
@@ -33,11 +36,13 @@ public:
         HttpConnection *connection = nullptr;
         UpstreamPool *pool = nullptr;
         UsageLedger *ledger = nullptr;
-        Route route;
-        QString apiKey;
+        QList<Route> routes;           // tried in order until one answers
+        QHash<QString, QString> keys;  // provider id → key
+        RetryConfig retry;
+        TargetHealth *health = nullptr; // learns from every attempt; may be null
+        PriceCatalog prices;            // what each attempt cost
         UsageRecord record; // filled in as far as the gateway knows before the call
         const ClientCodec *client = nullptr;
-        const ProviderCodec *provider = nullptr;
         ChatRequest request; // as the client codec read it
         QJsonObject body;    // as the client sent it, for a passthrough
         HttpHeaders clientHeaders;
@@ -46,10 +51,18 @@ public:
 
     ChatRelay(Context context, QObject *parent = nullptr);
     void start();
+    static QString newRequestId();
+    // Retry-After as seconds or an HTTP date, in milliseconds from now; -1 when absent.
+    static qint64 retryAfterMs(const QByteArray &value);
     // The gateway is stopping: the provider call ends and the client hears why; the row is kept.
     void stopForShutdown();
 
 private:
+    void beginAttempt();
+    void startAttempt(UpstreamRequest request);
+    // Schedules another attempt (same target after a backoff, or the next target) when the
+    // client has seen nothing yet and there is one left; false means this failure is final.
+    bool retry(const ApiError &error);
     bool prepare(UpstreamRequest *request, ApiError *error);
     void onHead(const HttpResponseHead &head);
     void onBody(const QByteArray &bytes);
@@ -61,6 +74,10 @@ private:
     void answerUpstreamError();
     void fail(const ApiError &error);
     void finish(int status, const QString &error);
+    UsageRecord completedRecord(int status, const QString &error);
+    void recordAttempt(int status, const QString &error);
+    void noteOutput(const StreamEvent &event);
+    qint64 inputChars() const;
     QByteArray scrub(QByteArray text) const;
     bool isStreamAnswer() const;
 
@@ -68,6 +85,15 @@ private:
     QPointer<HttpConnection> m_connection;
     QElapsedTimer m_clock; // started when the request's head arrived
     bool m_passthrough = false;
+    Route m_route;                       // the current attempt's target
+    QString m_apiKey;
+    const ProviderCodec *m_provider = nullptr;
+    qsizetype m_routeIndex = 0;
+    int m_attemptOnRoute = 0;
+    int m_attempts = 0;
+    qint64 m_retryAfterMs = -1;
+    QElapsedTimer m_attemptClock;
+    ApiError m_lastError = ApiError::notFound(QStringLiteral("No provider can serve this model."), QStringLiteral("model_not_found"));
     UpstreamCall *m_call = nullptr;
     std::unique_ptr<StreamReader> m_reader;
     std::unique_ptr<StreamWriter> m_writer;
@@ -79,6 +105,7 @@ private:
     SseParser m_sse;
     TokenUsage m_usage;
     QString m_streamError; // an error event the provider sent inside its stream
+    qint64 m_outputChars = 0; // for estimating usage when the provider reports none
     bool m_done = false;
 };
 

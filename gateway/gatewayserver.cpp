@@ -22,14 +22,6 @@ namespace patchbay {
 
 namespace {
 
-QString newRequestId()
-{
-    quint32 words[3];
-    QRandomGenerator::global()->fillRange(words);
-    QByteArray raw(reinterpret_cast<const char *>(words), sizeof(words));
-    return QStringLiteral("req_") + QString::fromLatin1(raw.toHex());
-}
-
 // A Host header names this machine only if it is a loopback name or address. Anything else
 // is a page on some other site reaching us through DNS rebinding.
 bool isLoopbackHost(QByteArray host, const QString &bindAddress)
@@ -89,6 +81,12 @@ void GatewayServer::close()
         relay->stopForShutdown();
     m_http->close();
     m_pool->clear();
+}
+
+void GatewayServer::setRouting(const RoutingConfig &routing)
+{
+    m_router.setRouting(routing);
+    m_health.setPolicy(routing.retry.failuresBeforeCooldown, routing.retry.cooldownMs);
 }
 
 bool GatewayServer::isListening() const
@@ -171,6 +169,9 @@ void GatewayServer::handle(HttpConnection *connection)
     } else if (path == "/v1/models") {
         if (only("GET"))
             serveModels(connection);
+    } else if (path.startsWith("/v1/models/")) {
+        if (only("GET"))
+            serveModel(connection, QString::fromUtf8(QByteArray::fromPercentEncoding(path.mid(11))));
     } else if (path == "/v1/chat/completions") {
         if (only("POST"))
             serveChat(connection, *client, Dialect::OpenAi, {});
@@ -219,6 +220,33 @@ void GatewayServer::serveModels(HttpConnection *connection)
         m_catalog->refresh();
 }
 
+void GatewayServer::serveModel(HttpConnection *connection, const QString &id)
+{
+    const bool anthropicShape = connection->request().headers.contains("anthropic-version");
+    for (const ProviderConfig &p : m_router.providers()) {
+        for (const QString &model : m_catalog->models(p)) {
+            if (p.id + QLatin1Char('/') + model != id)
+                continue;
+            if (anthropicShape)
+                respondJson(connection, 200,
+                            {{QStringLiteral("type"), QStringLiteral("model")},
+                             {QStringLiteral("id"), id},
+                             {QStringLiteral("display_name"), p.name + QStringLiteral(": ") + model},
+                             {QStringLiteral("created_at"), QStringLiteral("1970-01-01T00:00:00Z")}});
+            else
+                respondJson(connection, 200,
+                            {{QStringLiteral("id"), id},
+                             {QStringLiteral("object"), QStringLiteral("model")},
+                             {QStringLiteral("created"), 0},
+                             {QStringLiteral("owned_by"), p.id}});
+            return;
+        }
+    }
+    respondError(connection, clientCodecFor(connection->request()),
+                 ApiError::notFound(QStringLiteral("The model \"%1\" is not configured in Patchbay; GET /v1/models lists what is.").arg(id),
+                                    QStringLiteral("model_not_found")));
+}
+
 void GatewayServer::answerModels(HttpConnection *connection, bool anthropicShape)
 {
     QJsonArray data;
@@ -254,7 +282,7 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
 {
     const ClientCodec *codec = Dialects::client(dialect);
     UsageRecord record;
-    record.requestId = newRequestId();
+    record.requestId = ChatRelay::newRequestId();
     record.startedAtMs = QDateTime::currentMSecsSinceEpoch() - connection->requestTimer().elapsed();
     record.client = client;
     record.endpoint = QString::fromLatin1(connection->request().path());
@@ -282,7 +310,9 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     context.body = doc.object();
     record.requestedModel = context.body.value(QLatin1String("model")).toString();
     ApiError error;
-    const bool chatCall = suffix.isEmpty() || suffix.startsWith(QLatin1String("messages"));
+    // Only chat calls are read as chat; the rest (count_tokens, embeddings, responses) pass
+    // through to a provider of the client's own dialect as they came.
+    const bool chatCall = suffix.isEmpty();
     if (chatCall && !codec->readRequest(context.body, &context.request, &error)) {
         reject(error);
         return;
@@ -293,7 +323,8 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
         context.request.stream = context.body.value(QLatin1String("stream")).toBool(false);
         context.request.clientWantsStreamUsage = true; // nothing to inject or strip here
     }
-    const std::optional<Route> route = m_router.resolve(record.requestedModel);
+    const QList<Route> routes = m_router.candidates(record.requestedModel, &m_health, QRandomGenerator::global());
+    const std::optional<Route> route = routes.isEmpty() ? std::nullopt : std::optional<Route>(routes.first());
     if (!route) {
         reject(ApiError::notFound(QStringLiteral("The model \"%1\" is not configured in Patchbay. Name it as "
                                                  "\"<provider>/<model>\", or see GET /v1/models for what is available.")
@@ -317,23 +348,16 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
                 QStringLiteral("invalid_request_error"), QStringLiteral("not_implemented")});
         return;
     }
-    const QString key = m_keys.value(route->provider.id);
-    if (!route->provider.keyRef.isEmpty() && key.isEmpty()) {
-        reject(ApiError::unavailable(
-            QStringLiteral("Patchbay has no API key for provider \"%1\" (%2). Enter it on the Providers page; for "
-                           "patchbayd without a keychain, use \"env:VARIABLE\" as its key in config.json.")
-                .arg(route->provider.name, route->provider.keyRef),
-            QStringLiteral("provider_key_missing")));
-        return;
-    }
     context.connection = connection;
     context.pool = m_pool;
     context.ledger = m_ledger;
-    context.route = *route;
-    context.apiKey = key;
+    context.routes = routes;
+    context.keys = m_keys;
+    context.retry = m_router.routing().retry;
+    context.health = &m_health;
+    context.prices = m_prices;
     context.record = record;
     context.client = codec;
-    context.provider = provider;
     context.upstreamPathSuffix = suffix;
     context.clientHeaders = connection->request().headers;
     auto *relay = new ChatRelay(std::move(context), this);
@@ -351,6 +375,9 @@ void GatewayServer::respondError(HttpConnection *connection, const ClientCodec *
 {
     HttpHeaders headers;
     headers.add("Content-Type", "application/json");
+    const QByteArray id = ChatRelay::newRequestId().toLatin1();
+    headers.add("X-Request-Id", id);
+    headers.add("request-id", id); // what Anthropic's SDKs read
     connection->respond(error.status, headers, codec ? codec->writeError(error) : error.toOpenAiJson());
 }
 

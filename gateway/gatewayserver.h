@@ -4,6 +4,8 @@
 #include "dialect.h"
 #include "httpmessage.h"
 #include "modelrouter.h"
+#include "pricecatalog.h"
+#include "targethealth.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -32,6 +34,7 @@ public:
     quint16 port() const;
 
     void setProviders(const QList<ProviderConfig> &providers, const QHash<QString, QString> &keys);
+    void setRouting(const RoutingConfig &routing);
     void setTokens(const QHash<QByteArray, QString> &tokenHashes) { m_tokens = tokenHashes; }
 
 private:
@@ -41,6 +44,7 @@ private:
     void serveHealth(HttpConnection *connection);
     void serveModels(HttpConnection *connection);
     void answerModels(HttpConnection *connection, bool anthropicShape);
+    void serveModel(HttpConnection *connection, const QString &id);
     // A chat call in the client's dialect; suffix names another endpoint beside the provider's
     // chat endpoint (count_tokens), which only a provider of the same dialect has.
     void serveChat(HttpConnection *connection, const QString &client, Dialect dialect, const QString &suffix);
@@ -53,6 +57,8 @@ private:
     ModelCatalog *m_catalog;
     GatewayConfig m_config;
     ModelRouter m_router;
+    TargetHealth m_health;
+    PriceCatalog m_prices = PriceCatalog::bundled();
     QHash<QString, QString> m_keys;
     QHash<QByteArray, QString> m_tokens;
 };

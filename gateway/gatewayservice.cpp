@@ -28,6 +28,7 @@ void GatewayService::start(const AppConfig &config, const QHash<QString, QString
     QMetaObject::invokeMethod(m_server, [this, s = m_server, config, providerKeys, tokenHashes] {
         s->close();
         s->setProviders(config.providers, providerKeys);
+        s->setRouting(config.routing);
         s->setTokens(tokenHashes);
         QString error;
         const bool ok = s->listen(config.gateway, &error);
@@ -64,8 +65,9 @@ void GatewayService::stop()
 
 void GatewayService::updateProviders(const AppConfig &config, const QHash<QString, QString> &providerKeys)
 {
-    QMetaObject::invokeMethod(m_server, [s = m_server, providers = config.providers, providerKeys] {
+    QMetaObject::invokeMethod(m_server, [s = m_server, providers = config.providers, routing = config.routing, providerKeys] {
         s->setProviders(providers, providerKeys);
+        s->setRouting(routing);
     });
 }
 

@@ -30,6 +30,8 @@ TokenUsage TokenUsage::fromOpenAi(const QJsonObject &usage)
     u.cacheRead = count(usage.value(QLatin1String(responses ? "input_tokens_details" : "prompt_tokens_details")).toObject(), "cached_tokens");
     u.reasoning = count(usage.value(QLatin1String(responses ? "output_tokens_details" : "completion_tokens_details")).toObject(),
                         "reasoning_tokens");
+    if (u.cacheRead < 0)
+        u.cacheRead = count(usage, "prompt_cache_hit_tokens"); // DeepSeek's own name for it
     return u;
 }
 

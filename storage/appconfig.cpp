@@ -7,6 +7,9 @@
 #include <QSet>
 #include <QUrl>
 
+#include <algorithm>
+#include <cmath>
+
 namespace patchbay {
 
 namespace {
@@ -55,6 +58,84 @@ bool readString(const QJsonObject &o, const char *key, const QString &where, QSt
         return false;
     }
     *value = v.toString();
+    return true;
+}
+
+// The keys of one price entry in config.json, spelled as in the price catalog.
+struct PriceKey
+{
+    const char *key;
+    std::optional<double> ModelPrice::*field;
+    bool required;
+};
+constexpr PriceKey priceKeys[] = {
+    {"input_mtok", &ModelPrice::inputMtok, true},
+    {"output_mtok", &ModelPrice::outputMtok, true},
+    {"cache_read_mtok", &ModelPrice::cacheReadMtok, false},
+    {"cache_write_mtok", &ModelPrice::cacheWriteMtok, false},
+};
+
+QJsonObject pricesToJson(const QMap<QString, ModelPrice> &prices)
+{
+    QJsonObject out;
+    for (auto it = prices.begin(); it != prices.end(); ++it) {
+        QJsonObject entry;
+        for (const PriceKey &k : priceKeys) {
+            if (const std::optional<double> &v = it.value().*k.field)
+                entry.insert(QLatin1String(k.key), *v);
+        }
+        out.insert(it.key(), entry);
+    }
+    return out;
+}
+
+// A typo here would silently change what every call costs, so unknown keys are refused, and
+// input and output must both be given: a forgotten output price must not make output free.
+bool pricesFromJson(const QJsonValue &value, const QString &where, QMap<QString, ModelPrice> *out, QString *error)
+{
+    if (value.isUndefined())
+        return true;
+    const QString pw = where + QStringLiteral(".prices");
+    if (!value.isObject()) {
+        *error = pw + QStringLiteral(" must be an object of model names (or \"*\" for all) to prices.");
+        return false;
+    }
+    const QJsonObject prices = value.toObject();
+    for (auto it = prices.begin(); it != prices.end(); ++it) {
+        const QString mw = QStringLiteral("%1[\"%2\"]").arg(pw, it.key());
+        if (it.key().isEmpty()) {
+            *error = pw + QStringLiteral(" has an empty model name; use \"*\" to price every model.");
+            return false;
+        }
+        if (!it.value().isObject()) {
+            *error = mw + QStringLiteral(" must be an object such as {\"input_mtok\": 0.5, \"output_mtok\": 1.5}.");
+            return false;
+        }
+        const QJsonObject entry = it.value().toObject();
+        ModelPrice price;
+        for (auto field = entry.begin(); field != entry.end(); ++field) {
+            const PriceKey *k = std::find_if(std::begin(priceKeys), std::end(priceKeys),
+                                             [&](const PriceKey &p) { return field.key() == QLatin1String(p.key); });
+            if (k == std::end(priceKeys)) {
+                *error = QStringLiteral("%1.%2 is not a price; use input_mtok, output_mtok, cache_read_mtok or cache_write_mtok (US dollars per million tokens).")
+                             .arg(mw, field.key());
+                return false;
+            }
+            const QJsonValue v = field.value();
+            if (!v.isDouble() || !std::isfinite(v.toDouble()) || v.toDouble() < 0) {
+                *error = QStringLiteral("%1.%2 must be a number of US dollars per million tokens, 0 or more.").arg(mw, field.key());
+                return false;
+            }
+            price.*(k->field) = v.toDouble();
+        }
+        for (const PriceKey &k : priceKeys) {
+            if (k.required && !(price.*k.field)) {
+                *error = QStringLiteral("%1 needs %2 (US dollars per million tokens; 0 if free).").arg(mw, QLatin1String(k.key));
+                return false;
+            }
+        }
+        out->insert(it.key(), price);
+    }
     return true;
 }
 
@@ -135,7 +216,7 @@ bool providerFromJson(const QJsonValue &value, int index, ProviderConfig *p, QSt
             || !readPositiveInt(t, "idle_ms", tw, &p->timeouts.idleMs, error))
             return false;
     }
-    return true;
+    return pricesFromJson(o.value(QLatin1String("prices")), where, &p->prices, error);
 }
 
 bool gatewayFromJson(const QJsonValue &value, GatewayConfig *g, QString *error)
@@ -187,6 +268,30 @@ bool gatewayFromJson(const QJsonValue &value, GatewayConfig *g, QString *error)
     return true;
 }
 
+// About 100 years; more is a typo, and "forever" is 0.
+constexpr qint64 kMaxRetentionDays = 36'500;
+
+bool ledgerFromJson(const QJsonValue &value, LedgerConfig *l, QString *error)
+{
+    if (value.isUndefined())
+        return true;
+    if (!value.isObject()) {
+        *error = QStringLiteral("ledger must be an object, e.g. {\"retention_days\": 90}.");
+        return false;
+    }
+    const QJsonValue days = value.toObject().value(QLatin1String("retention_days"));
+    if (days.isUndefined())
+        return true;
+    if (!days.isDouble() || days.toDouble() < 0 || days.toDouble() > kMaxRetentionDays
+        || days.toDouble() != static_cast<double>(days.toInteger())) {
+        *error = QStringLiteral("ledger.retention_days must be a whole number of days from 0 (keep every request) to %1.")
+                     .arg(kMaxRetentionDays);
+        return false;
+    }
+    l->retentionDays = static_cast<int>(days.toInteger());
+    return true;
+}
+
 } // namespace
 
 const ProviderConfig *AppConfig::provider(const QString &id) const
@@ -233,6 +338,8 @@ QJsonObject AppConfig::toJson() const
         }
         if (p.timeouts != ProviderTimeouts{})
             o.insert(QStringLiteral("timeouts"), timeoutsToJson(p.timeouts));
+        if (!p.prices.isEmpty())
+            o.insert(QStringLiteral("prices"), pricesToJson(p.prices));
         providerArray.append(o);
     }
     const GatewayLimits &l = gateway.limits;
@@ -245,7 +352,12 @@ QJsonObject AppConfig::toJson() const
                      {QStringLiteral("max_body_bytes"), l.maxBodyBytes},
                      {QStringLiteral("header_timeout_ms"), l.headerTimeoutMs},
                      {QStringLiteral("idle_timeout_ms"), l.idleTimeoutMs}}}};
-    return {{QStringLiteral("providers"), providerArray}, {QStringLiteral("gateway"), gatewayObject}};
+    QJsonObject out{{QStringLiteral("providers"), providerArray}, {QStringLiteral("gateway"), gatewayObject}};
+    if (routing != RoutingConfig{})
+        out.insert(QStringLiteral("routing"), routing.toJson());
+    if (ledger != LedgerConfig{})
+        out.insert(QStringLiteral("ledger"), QJsonObject{{QStringLiteral("retention_days"), ledger.retentionDays}});
+    return out;
 }
 
 bool AppConfig::fromJson(const QJsonObject &json, AppConfig *out, QString *error)
@@ -269,7 +381,20 @@ bool AppConfig::fromJson(const QJsonObject &json, AppConfig *out, QString *error
         ids.insert(p.id);
         config.providers.append(p);
     }
+    if (!RoutingConfig::fromJson(json.value(QLatin1String("routing")), &config.routing, error))
+        return false;
+    for (const AliasConfig &a : config.routing.aliases) {
+        for (const RouteTarget &t : a.targets) {
+            if (!ids.contains(t.model.section(QLatin1Char('/'), 0, 0))) {
+                *error = QStringLiteral("routing.aliases.%1 sends calls to \"%2\", but no provider has the id \"%3\".")
+                             .arg(a.name, t.model, t.model.section(QLatin1Char('/'), 0, 0));
+                return false;
+            }
+        }
+    }
     if (!gatewayFromJson(json.value(QLatin1String("gateway")), &config.gateway, error))
+        return false;
+    if (!ledgerFromJson(json.value(QLatin1String("ledger")), &config.ledger, error))
         return false;
     *out = config;
     return true;

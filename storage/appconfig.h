@@ -1,5 +1,7 @@
 #pragma once
 
+#include "routingconfig.h"
+
 #include <QHostAddress>
 #include <QMetaType>
 #include <QJsonObject>
@@ -7,6 +9,8 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace patchbay {
 
@@ -17,6 +21,18 @@ struct ProviderTimeouts
     int firstByteMs = 300'000; // reasoning models can think for minutes before the first byte
     int idleMs = 120'000;      // between two stream events
     bool operator==(const ProviderTimeouts &) const = default;
+};
+
+// The user's own price for a model, in USD per million tokens; it wins over the price catalog.
+// config.json requires input and output; cache reads and writes without a price pay the input
+// price, as in the catalog.
+struct ModelPrice
+{
+    std::optional<double> inputMtok;
+    std::optional<double> outputMtok;
+    std::optional<double> cacheReadMtok;
+    std::optional<double> cacheWriteMtok;
+    bool operator==(const ModelPrice &) const = default;
 };
 
 // One upstream service as the user configured it. The key is referenced, never stored here.
@@ -30,6 +46,8 @@ struct ProviderConfig
     QStringList models;
     QMap<QString, QString> headers; // extra headers sent upstream
     ProviderTimeouts timeouts;
+    // Upstream model name → price; "*" prices every model of this provider (0 for a local server).
+    QMap<QString, ModelPrice> prices;
 
     QString keychainRef() const { return QStringLiteral("keychain:") + id; }
     bool operator==(const ProviderConfig &) const = default;
@@ -53,11 +71,20 @@ struct GatewayConfig
     bool operator==(const GatewayConfig &) const = default;
 };
 
+// The request ledger's housekeeping.
+struct LedgerConfig
+{
+    int retentionDays = 0; // rows older than this many days are deleted daily; 0 keeps them all
+    bool operator==(const LedgerConfig &) const = default;
+};
+
 // The whole of config.json.
 struct AppConfig
 {
     QList<ProviderConfig> providers;
     GatewayConfig gateway;
+    RoutingConfig routing;
+    LedgerConfig ledger;
 
     const ProviderConfig *provider(const QString &id) const;
     // A lower-case id made from a display name that no provider uses yet.

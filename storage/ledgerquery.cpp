@@ -1,48 +1,110 @@
 #include "ledgerquery.h"
 
+#include "ledgerrow.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+#include <vector>
+
 namespace patchbay {
+
+namespace {
+
+constexpr qint64 kHourMs = 3'600'000;
+constexpr qint64 kDayMs = 86'400'000;
+
+QString keyColumns(LedgerDimension by)
+{
+    switch (by) {
+    case LedgerDimension::Model:
+        return QStringLiteral("provider, upstream_model");
+    case LedgerDimension::Provider:
+        return QStringLiteral("provider");
+    case LedgerDimension::Client:
+        return QStringLiteral("client");
+    }
+    return {};
+}
+
+// Hours whose bucket overlaps [fromMs, toMs).
+qint64 firstHour(qint64 fromMs)
+{
+    return fromMs >= 0 ? fromMs / kHourMs : -((-fromMs + kHourMs - 1) / kHourMs);
+}
+
+qint64 endHour(qint64 toMs)
+{
+    return toMs >= 0 ? (toMs + kHourMs - 1) / kHourMs : -(-toMs / kHourMs);
+}
+
+bool failed(const QSqlQuery &q, const QString &what, QString *error)
+{
+    if (error)
+        *error = QStringLiteral("Could not read %1 from the request ledger: %2").arg(what, q.lastError().text());
+    return false;
+}
+
+// Nearest rank: the smallest value with at least p percent of the values at or below it.
+qint64 percentile(const std::vector<qint64> &sorted, int p)
+{
+    if (sorted.empty())
+        return -1;
+    const size_t rank = (static_cast<size_t>(p) * sorted.size() + 99) / 100;
+    return sorted[std::max<size_t>(rank, 1) - 1];
+}
+
+} // namespace
 
 LedgerQuery::LedgerQuery(QSqlDatabase db)
     : m_db(std::move(db))
 {
 }
 
+QString LedgerQuery::usageSql(LedgerDimension by, bool perDay)
+{
+    const QString keys = keyColumns(by);
+    const QString day = perDay ? QStringLiteral("(hour * 3600000 + ?) / 86400000") : QStringLiteral("0");
+    return QStringLiteral(
+               "SELECT %1 AS day, %2, SUM(requests), SUM(errors), SUM(cancelled), SUM(unpriced), SUM(input_tokens), "
+               "SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(reasoning_tokens), "
+               "TOTAL(cost_usd), SUM(latency_ms) FROM usage_hourly WHERE hour >= ? AND hour < ? "
+               "GROUP BY %3 ORDER BY %3")
+        .arg(day, keys, perDay ? QStringLiteral("day, ") + keys : keys);
+}
+
+QString LedgerQuery::modelsSql()
+{
+    return QStringLiteral("SELECT DISTINCT provider, upstream_model FROM usage_hourly WHERE hour >= ? AND hour < ?");
+}
+
+QString LedgerQuery::latencySql()
+{
+    return QStringLiteral("SELECT latency_ms, ttft_ms FROM requests WHERE upstream_model = ? AND provider = ? "
+                          "AND started_at >= ? AND started_at < ? AND status BETWEEN 200 AND 399");
+}
+
+QString LedgerQuery::rangeSql()
+{
+    return QStringLiteral("SELECT %1 FROM requests WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id")
+        .arg(LedgerRow::columns());
+}
+
 QList<UsageRecord> LedgerQuery::latest(int limit, QString *error) const
 {
     QList<UsageRecord> out;
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral(
-        "SELECT request_id, started_at, client, endpoint, provider, requested_model, upstream_model, stream, status, "
-        "error, input_tokens, output_tokens, latency_ms, ttfb_ms FROM requests ORDER BY started_at DESC, id DESC LIMIT ?"));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM requests ORDER BY started_at DESC, id DESC LIMIT ?").arg(LedgerRow::columns()));
     q.addBindValue(limit);
     if (!q.exec()) {
-        if (error)
-            *error = QStringLiteral("Could not read the request ledger: %1").arg(q.lastError().text());
+        failed(q, QStringLiteral("the latest requests"), error);
         return out;
     }
-    const auto optional = [](const QVariant &v) { return v.isNull() ? qint64(-1) : v.toLongLong(); };
-    while (q.next()) {
-        UsageRecord r;
-        r.requestId = q.value(0).toString();
-        r.startedAtMs = q.value(1).toLongLong();
-        r.client = q.value(2).toString();
-        r.endpoint = q.value(3).toString();
-        r.provider = q.value(4).toString();
-        r.requestedModel = q.value(5).toString();
-        r.upstreamModel = q.value(6).toString();
-        r.stream = q.value(7).toInt() != 0;
-        r.status = q.value(8).toInt();
-        r.error = q.value(9).toString();
-        r.inputTokens = optional(q.value(10));
-        r.outputTokens = optional(q.value(11));
-        r.latencyMs = q.value(12).toLongLong();
-        r.ttfbMs = optional(q.value(13));
-        out.append(r);
-    }
+    while (q.next())
+        out.append(LedgerRow::read(q));
     return out;
 }
 
@@ -50,11 +112,148 @@ qint64 LedgerQuery::count(QString *error) const
 {
     QSqlQuery q(m_db);
     if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM requests")) || !q.next()) {
-        if (error)
-            *error = QStringLiteral("Could not count the request ledger: %1").arg(q.lastError().text());
+        failed(q, QStringLiteral("the number of requests"), error);
         return -1;
     }
     return q.value(0).toLongLong();
+}
+
+bool LedgerQuery::forEach(qint64 fromMs, qint64 toMs, const std::function<bool(const UsageRecord &)> &fn,
+                          QString *error) const
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true); // otherwise Qt keeps every row it has handed out
+    q.prepare(rangeSql());
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    if (!q.exec())
+        return failed(q, QStringLiteral("requests"), error);
+    while (q.next()) {
+        if (!fn(LedgerRow::read(q)))
+            break;
+    }
+    if (q.lastError().isValid())
+        return failed(q, QStringLiteral("requests"), error);
+    return true;
+}
+
+QList<UsageBucket> LedgerQuery::usagePerDay(qint64 fromMs, qint64 toMs, LedgerDimension by, qint64 utcOffsetMs,
+                                            QString *error) const
+{
+    return usage(fromMs, toMs, by, utcOffsetMs, error);
+}
+
+QList<UsageBucket> LedgerQuery::usageTotals(qint64 fromMs, qint64 toMs, LedgerDimension by, QString *error) const
+{
+    return usage(fromMs, toMs, by, std::nullopt, error);
+}
+
+QList<UsageBucket> LedgerQuery::usage(qint64 fromMs, qint64 toMs, LedgerDimension by, std::optional<qint64> utcOffsetMs,
+                                      QString *error) const
+{
+    QList<UsageBucket> out;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(usageSql(by, utcOffsetMs.has_value()));
+    if (utcOffsetMs)
+        q.addBindValue(*utcOffsetMs);
+    q.addBindValue(firstHour(fromMs));
+    q.addBindValue(endHour(toMs));
+    if (!q.exec()) {
+        failed(q, QStringLiteral("usage"), error);
+        return out;
+    }
+    const int keys = by == LedgerDimension::Model ? 2 : 1;
+    while (q.next()) {
+        UsageBucket b;
+        if (utcOffsetMs)
+            b.dayStartMs = q.value(0).toLongLong() * kDayMs - *utcOffsetMs;
+        switch (by) {
+        case LedgerDimension::Model:
+            b.provider = q.value(1).toString();
+            b.model = q.value(2).toString();
+            break;
+        case LedgerDimension::Provider:
+            b.provider = q.value(1).toString();
+            break;
+        case LedgerDimension::Client:
+            b.client = q.value(1).toString();
+            break;
+        }
+        int i = 1 + keys;
+        UsageTotals &t = b.totals;
+        t.requests = q.value(i++).toLongLong();
+        t.errors = q.value(i++).toLongLong();
+        t.cancelled = q.value(i++).toLongLong();
+        t.unpriced = q.value(i++).toLongLong();
+        t.inputTokens = q.value(i++).toLongLong();
+        t.outputTokens = q.value(i++).toLongLong();
+        t.cacheReadTokens = q.value(i++).toLongLong();
+        t.cacheWriteTokens = q.value(i++).toLongLong();
+        t.reasoningTokens = q.value(i++).toLongLong();
+        t.costUsd = q.value(i++).toDouble();
+        t.latencyMsTotal = q.value(i++).toLongLong();
+        out.append(b);
+    }
+    return out;
+}
+
+QList<LatencyStats> LedgerQuery::latencyPerModel(qint64 fromMs, qint64 toMs, QString *error) const
+{
+    QList<LatencyStats> out;
+    QSqlQuery models(m_db);
+    models.setForwardOnly(true);
+    models.prepare(modelsSql());
+    models.addBindValue(firstHour(fromMs));
+    models.addBindValue(endHour(toMs));
+    if (!models.exec()) {
+        failed(models, QStringLiteral("models"), error);
+        return out;
+    }
+    QList<QPair<QString, QString>> pairs;
+    while (models.next())
+        pairs.append({models.value(0).toString(), models.value(1).toString()});
+    std::sort(pairs.begin(), pairs.end());
+
+    // One contiguous run of requests_model_started_at per model; times only, no strings per row.
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(latencySql());
+    std::vector<qint64> latency;
+    std::vector<qint64> ttft;
+    for (const auto &[provider, model] : pairs) {
+        q.bindValue(0, model);
+        q.bindValue(1, provider);
+        q.bindValue(2, fromMs);
+        q.bindValue(3, toMs);
+        if (!q.exec()) {
+            failed(q, QStringLiteral("latency"), error);
+            return {};
+        }
+        latency.clear();
+        ttft.clear();
+        while (q.next()) {
+            latency.push_back(q.value(0).toLongLong());
+            const QVariant t = q.value(1);
+            if (!t.isNull())
+                ttft.push_back(t.toLongLong());
+        }
+        if (latency.empty())
+            continue;
+        std::sort(latency.begin(), latency.end());
+        std::sort(ttft.begin(), ttft.end());
+        LatencyStats s;
+        s.provider = provider;
+        s.model = model;
+        s.requests = static_cast<qint64>(latency.size());
+        s.p50Ms = percentile(latency, 50);
+        s.p95Ms = percentile(latency, 95);
+        s.p99Ms = percentile(latency, 99);
+        s.ttftP50Ms = percentile(ttft, 50);
+        s.ttftP95Ms = percentile(ttft, 95);
+        out.append(s);
+    }
+    return out;
 }
 
 } // namespace patchbay

@@ -46,6 +46,171 @@ const QList<Migration> &allMigrations()
                 revoked_at INTEGER))"}},
         // A token's "last used" is its newest ledger row; this keeps that lookup indexed.
         {"0003_index_requests_by_client", {"CREATE INDEX requests_client_started_at ON requests(client, started_at)"}},
+        // What every call cost, and the shape of the dashboard's questions. New columns are NULL
+        // where "unknown" must stay distinguishable from zero (tokens, cost, time to first token).
+        {"0004_usage_costs_and_rollup",
+         {"ALTER TABLE requests ADD COLUMN cache_read_tokens INTEGER",
+          "ALTER TABLE requests ADD COLUMN cache_write_tokens INTEGER",
+          "ALTER TABLE requests ADD COLUMN reasoning_tokens INTEGER",
+          "ALTER TABLE requests ADD COLUMN usage_source TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE requests ADD COLUMN cost_usd REAL",
+          "ALTER TABLE requests ADD COLUMN catalog_version TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE requests ADD COLUMN ttft_ms INTEGER",
+          "ALTER TABLE requests ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1",
+          "ALTER TABLE requests ADD COLUMN retry_of TEXT NOT NULL DEFAULT ''",
+          // Spend, tokens and error rates per day x model/provider/client. Measured on a million
+          // rows, even a covering index on (started_at, provider, upstream_model, cost_usd, ...)
+          // needs ~0.4 s for 30 days grouped by day and model: the cost is sorting ~330k rows.
+          // One row per UTC hour x provider x model x client turns that into ~36k rows read in
+          // key order (WITHOUT ROWID: the table is its own covering index on the time range).
+          // Hours, not days, so a dashboard can fold them into the viewer's local days. The
+          // triggers below keep it exact; nothing else writes it.
+          R"(CREATE TABLE usage_hourly (
+                hour INTEGER NOT NULL,
+                provider TEXT NOT NULL,
+                upstream_model TEXT NOT NULL,
+                client TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                cancelled INTEGER NOT NULL,
+                unpriced INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                cache_read_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                reasoning_tokens INTEGER NOT NULL,
+                cost_usd REAL NOT NULL,
+                latency_ms INTEGER NOT NULL,
+                PRIMARY KEY (hour, provider, upstream_model, client)) WITHOUT ROWID)",
+          // Rows written before this step count too.
+          R"(INSERT INTO usage_hourly
+             SELECT started_at / 3600000, provider, upstream_model, client, COUNT(*),
+                    SUM(status >= 400 AND status <> 499), SUM(status = 499), SUM(cost_usd IS NULL),
+                    IFNULL(SUM(input_tokens), 0), IFNULL(SUM(output_tokens), 0), IFNULL(SUM(cache_read_tokens), 0),
+                    IFNULL(SUM(cache_write_tokens), 0), IFNULL(SUM(reasoning_tokens), 0), TOTAL(cost_usd),
+                    SUM(latency_ms)
+             FROM requests GROUP BY 1, 2, 3, 4)",
+          // A client that hangs up (499) is not the provider failing, so it is counted apart.
+          R"(CREATE TRIGGER requests_rollup_insert AFTER INSERT ON requests BEGIN
+                INSERT INTO usage_hourly VALUES (
+                    NEW.started_at / 3600000, NEW.provider, NEW.upstream_model, NEW.client, 1,
+                    NEW.status >= 400 AND NEW.status <> 499, NEW.status = 499, NEW.cost_usd IS NULL,
+                    IFNULL(NEW.input_tokens, 0), IFNULL(NEW.output_tokens, 0), IFNULL(NEW.cache_read_tokens, 0),
+                    IFNULL(NEW.cache_write_tokens, 0), IFNULL(NEW.reasoning_tokens, 0), IFNULL(NEW.cost_usd, 0),
+                    NEW.latency_ms)
+                ON CONFLICT (hour, provider, upstream_model, client) DO UPDATE SET
+                    requests = requests + excluded.requests, errors = errors + excluded.errors,
+                    cancelled = cancelled + excluded.cancelled, unpriced = unpriced + excluded.unpriced,
+                    input_tokens = input_tokens + excluded.input_tokens,
+                    output_tokens = output_tokens + excluded.output_tokens,
+                    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+                    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+                    cost_usd = cost_usd + excluded.cost_usd, latency_ms = latency_ms + excluded.latency_ms;
+             END)",
+          // Retention and deliberate deletes; a bucket goes away with its last row.
+          R"(CREATE TRIGGER requests_rollup_delete AFTER DELETE ON requests BEGIN
+                UPDATE usage_hourly SET
+                    requests = requests - 1, errors = errors - (OLD.status >= 400 AND OLD.status <> 499),
+                    cancelled = cancelled - (OLD.status = 499), unpriced = unpriced - (OLD.cost_usd IS NULL),
+                    input_tokens = input_tokens - IFNULL(OLD.input_tokens, 0),
+                    output_tokens = output_tokens - IFNULL(OLD.output_tokens, 0),
+                    cache_read_tokens = cache_read_tokens - IFNULL(OLD.cache_read_tokens, 0),
+                    cache_write_tokens = cache_write_tokens - IFNULL(OLD.cache_write_tokens, 0),
+                    reasoning_tokens = reasoning_tokens - IFNULL(OLD.reasoning_tokens, 0),
+                    cost_usd = cost_usd - IFNULL(OLD.cost_usd, 0), latency_ms = latency_ms - OLD.latency_ms
+                WHERE hour = OLD.started_at / 3600000 AND provider = OLD.provider
+                  AND upstream_model = OLD.upstream_model AND client = OLD.client;
+                DELETE FROM usage_hourly WHERE hour = OLD.started_at / 3600000 AND provider = OLD.provider
+                  AND upstream_model = OLD.upstream_model AND client = OLD.client AND requests <= 0;
+             END)",
+          // Re-pricing history (cost_usd) or correcting a row moves it out of its bucket and back
+          // in. Columns that are not summed (catalog_version, usage_source, ...) fire nothing.
+          R"(CREATE TRIGGER requests_rollup_update AFTER UPDATE OF
+                started_at, provider, upstream_model, client, status, input_tokens, output_tokens,
+                cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, latency_ms ON requests BEGIN
+                UPDATE usage_hourly SET
+                    requests = requests - 1, errors = errors - (OLD.status >= 400 AND OLD.status <> 499),
+                    cancelled = cancelled - (OLD.status = 499), unpriced = unpriced - (OLD.cost_usd IS NULL),
+                    input_tokens = input_tokens - IFNULL(OLD.input_tokens, 0),
+                    output_tokens = output_tokens - IFNULL(OLD.output_tokens, 0),
+                    cache_read_tokens = cache_read_tokens - IFNULL(OLD.cache_read_tokens, 0),
+                    cache_write_tokens = cache_write_tokens - IFNULL(OLD.cache_write_tokens, 0),
+                    reasoning_tokens = reasoning_tokens - IFNULL(OLD.reasoning_tokens, 0),
+                    cost_usd = cost_usd - IFNULL(OLD.cost_usd, 0), latency_ms = latency_ms - OLD.latency_ms
+                WHERE hour = OLD.started_at / 3600000 AND provider = OLD.provider
+                  AND upstream_model = OLD.upstream_model AND client = OLD.client;
+                DELETE FROM usage_hourly WHERE hour = OLD.started_at / 3600000 AND provider = OLD.provider
+                  AND upstream_model = OLD.upstream_model AND client = OLD.client AND requests <= 0;
+                INSERT INTO usage_hourly VALUES (
+                    NEW.started_at / 3600000, NEW.provider, NEW.upstream_model, NEW.client, 1,
+                    NEW.status >= 400 AND NEW.status <> 499, NEW.status = 499, NEW.cost_usd IS NULL,
+                    IFNULL(NEW.input_tokens, 0), IFNULL(NEW.output_tokens, 0), IFNULL(NEW.cache_read_tokens, 0),
+                    IFNULL(NEW.cache_write_tokens, 0), IFNULL(NEW.reasoning_tokens, 0), IFNULL(NEW.cost_usd, 0),
+                    NEW.latency_ms)
+                ON CONFLICT (hour, provider, upstream_model, client) DO UPDATE SET
+                    requests = requests + excluded.requests, errors = errors + excluded.errors,
+                    cancelled = cancelled + excluded.cancelled, unpriced = unpriced + excluded.unpriced,
+                    input_tokens = input_tokens + excluded.input_tokens,
+                    output_tokens = output_tokens + excluded.output_tokens,
+                    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+                    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+                    cost_usd = cost_usd + excluded.cost_usd, latency_ms = latency_ms + excluded.latency_ms;
+             END)",
+          // Latency percentiles can't be summed into buckets; they need each call's own time.
+          // Model first: one model's calls in a time range are one contiguous run of this index,
+          // and status, latency and ttft ride along so the table itself is never read.
+          "CREATE INDEX requests_model_started_at ON requests(upstream_model, provider, started_at, status, latency_ms, ttft_ms)"}},
+        // The workbench's conversations. Messages form a tree (parent_id) so regenerated and
+        // edited replies keep their old branch; deleted_at hides a conversation until Undo expires.
+        // The FTS5 tables index titles and message text through external-content triggers.
+        {"0005_create_conversations",
+         {R"(CREATE TABLE conversations (
+                id INTEGER PRIMARY KEY,
+                title TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                pinned INTEGER NOT NULL DEFAULT 0,
+                model TEXT NOT NULL DEFAULT '',
+                system_prompt TEXT NOT NULL DEFAULT '',
+                params TEXT NOT NULL DEFAULT '{}',
+                compare_group TEXT,
+                leaf_id INTEGER,
+                deleted_at INTEGER))",
+          "CREATE INDEX conversations_list ON conversations(deleted_at, pinned, updated_at)",
+          R"(CREATE TABLE messages (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                parent_id INTEGER,
+                role TEXT NOT NULL,
+                content TEXT NOT NULL DEFAULT '',
+                model TEXT NOT NULL DEFAULT '',
+                input_tokens INTEGER,
+                output_tokens INTEGER,
+                cost_usd REAL,
+                ttft_ms INTEGER,
+                total_ms INTEGER,
+                created_at INTEGER NOT NULL,
+                status TEXT NOT NULL DEFAULT 'done',
+                error TEXT NOT NULL DEFAULT ''))",
+          "CREATE INDEX messages_conversation ON messages(conversation_id, id)",
+          "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', content_rowid='id')",
+          "CREATE VIRTUAL TABLE conversations_fts USING fts5(title, content='conversations', content_rowid='id')",
+          R"(CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+                INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END)",
+          R"(CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END)",
+          R"(CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+                INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END)",
+          R"(CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
+                INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title); END)",
+          R"(CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations BEGIN
+                INSERT INTO conversations_fts(conversations_fts, rowid, title) VALUES ('delete', old.id, old.title); END)",
+          R"(CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations BEGIN
+                INSERT INTO conversations_fts(conversations_fts, rowid, title) VALUES ('delete', old.id, old.title);
+                INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title); END)"}},
     };
     return steps;
 }

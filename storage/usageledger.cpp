@@ -1,123 +1,19 @@
 #include "usageledger.h"
 
 #include "database.h"
+#include "ledgerspill.h"
+#include "ledgerwriter.h"
 
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QTimer>
-#include <QVariant>
+#include <QDir>
+#include <QFileInfo>
 
 namespace patchbay {
-
-// Lives on the ledger thread and owns its database connection.
-class LedgerWriter : public QObject
-{
-    Q_OBJECT
-public:
-    explicit LedgerWriter(UsageLedger *ledger)
-        : m_ledger(ledger)
-        , m_connection(QStringLiteral("ledger-%1").arg(reinterpret_cast<quintptr>(this)))
-        , m_retry(this) // a child, so it follows the writer to the ledger thread
-    {
-        m_retry.setSingleShot(true);
-        m_retry.setInterval(1000);
-        connect(&m_retry, &QTimer::timeout, this, &LedgerWriter::flush);
-    }
-
-    bool open(const QString &path, QString *error)
-    {
-        m_db = Database::open(path, m_connection, error);
-        return m_db.isOpen();
-    }
-
-    void close()
-    {
-        m_db = {};
-        Database::close(m_connection);
-    }
-
-    void flush()
-    {
-        QList<UsageRecord> rows = m_ledger->takePending();
-        if (rows.isEmpty())
-            return;
-        QString error;
-        if (!write(rows, &error)) {
-            m_ledger->requeue(std::move(rows));
-            if (!m_failing) {
-                m_failing = true;
-                Q_EMIT m_ledger->writeFailed(error);
-            }
-            m_retry.start();
-            return;
-        }
-        if (m_failing) {
-            m_failing = false;
-            Q_EMIT m_ledger->writeRecovered();
-        }
-        for (const UsageRecord &r : rows)
-            Q_EMIT m_ledger->recorded(r);
-    }
-
-private:
-    static QVariant optional(qint64 value) { return value < 0 ? QVariant() : QVariant(value); }
-    // A null QString binds as SQL NULL, which the NOT NULL text columns refuse.
-    static QString text(const QString &value) { return value.isNull() ? QStringLiteral("") : value; }
-
-    bool write(const QList<UsageRecord> &rows, QString *error)
-    {
-        if (!m_db.isOpen()) {
-            *error = QStringLiteral("The ledger database is not open.");
-            return false;
-        }
-        if (!m_db.transaction()) {
-            *error = QStringLiteral("The ledger could not start writing: %1").arg(m_db.lastError().text());
-            return false;
-        }
-        QSqlQuery q(m_db);
-        q.prepare(QStringLiteral(
-            "INSERT INTO requests (request_id, started_at, client, endpoint, provider, requested_model, "
-            "upstream_model, stream, status, error, input_tokens, output_tokens, latency_ms, ttfb_ms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        for (const UsageRecord &r : rows) {
-            q.addBindValue(text(r.requestId));
-            q.addBindValue(r.startedAtMs);
-            q.addBindValue(text(r.client));
-            q.addBindValue(text(r.endpoint));
-            q.addBindValue(text(r.provider));
-            q.addBindValue(text(r.requestedModel));
-            q.addBindValue(text(r.upstreamModel));
-            q.addBindValue(r.stream ? 1 : 0);
-            q.addBindValue(r.status);
-            q.addBindValue(text(r.error));
-            q.addBindValue(optional(r.inputTokens));
-            q.addBindValue(optional(r.outputTokens));
-            q.addBindValue(r.latencyMs);
-            q.addBindValue(optional(r.ttfbMs));
-            if (!q.exec()) {
-                *error = QStringLiteral("The ledger could not write a request: %1").arg(q.lastError().text());
-                m_db.rollback();
-                return false;
-            }
-        }
-        if (!m_db.commit()) {
-            *error = QStringLiteral("The ledger could not commit: %1").arg(m_db.lastError().text());
-            m_db.rollback();
-            return false;
-        }
-        return true;
-    }
-
-    UsageLedger *m_ledger;
-    QString m_connection;
-    QSqlDatabase m_db;
-    QTimer m_retry;
-    bool m_failing = false;
-};
 
 UsageLedger::UsageLedger(QString databasePath, QObject *parent)
     : QObject(parent)
     , m_databasePath(std::move(databasePath))
+    , m_spillPath(QFileInfo(m_databasePath).dir().filePath(QStringLiteral("ledger-spill.jsonl")))
+    , m_busyTimeoutMs(Database::kDefaultBusyTimeoutMs)
 {
     qRegisterMetaType<UsageRecord>();
     m_thread.setObjectName(QStringLiteral("ledger"));
@@ -128,49 +24,107 @@ UsageLedger::~UsageLedger()
     stop();
 }
 
+void UsageLedger::setSpillPath(const QString &path)
+{
+    m_spillPath = path;
+}
+
+void UsageLedger::setQueueLimit(qsizetype rows)
+{
+    QMutexLocker lock(&m_mutex);
+    m_queueLimit = qMax<qsizetype>(rows, 1);
+}
+
+void UsageLedger::setBusyTimeoutMs(int ms)
+{
+    m_busyTimeoutMs = qMax(ms, 0);
+}
+
+void UsageLedger::setRetryBackoff(int firstMs, int maxMs)
+{
+    m_retryFirstMs = qMax(firstMs, 1);
+    m_retryMaxMs = qMax(maxMs, m_retryFirstMs);
+}
+
+void UsageLedger::setRetentionDays(int days)
+{
+    m_retentionDays = qMax(days, 0);
+    if (m_writer)
+        QMetaObject::invokeMethod(m_writer, [w = m_writer, days = m_retentionDays] { w->setRetentionDays(days); }, Qt::QueuedConnection);
+}
+
 bool UsageLedger::start(QString *error)
 {
     if (m_writer)
         return true;
-    m_writer = new LedgerWriter(this);
-    m_writer->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    LedgerWriter::Settings settings;
+    settings.databasePath = m_databasePath;
+    settings.spillPath = m_spillPath;
+    settings.busyTimeoutMs = m_busyTimeoutMs;
+    settings.retryFirstMs = m_retryFirstMs;
+    settings.retryMaxMs = m_retryMaxMs;
+    settings.retentionDays = m_retentionDays;
+    auto *writer = new LedgerWriter(this, settings);
+    writer->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, writer, &QObject::deleteLater);
     m_thread.start();
     bool ok = false;
-    QMetaObject::invokeMethod(
-        m_writer, [&] { ok = m_writer->open(m_databasePath, error); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(writer, [&] { ok = writer->open(error); }, Qt::BlockingQueuedConnection);
     if (!ok) {
-        QMetaObject::invokeMethod(m_writer, [w = m_writer] { w->close(); }, Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
-        m_writer = nullptr;
         return false;
     }
-    if (pendingCount() > 0)
-        QMetaObject::invokeMethod(m_writer, &LedgerWriter::flush, Qt::QueuedConnection);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_writer = writer;
+        m_wakeScheduled = false;
+        m_backingOff = false;
+    }
+    QMetaObject::invokeMethod(writer, &LedgerWriter::startUp, Qt::QueuedConnection);
     return true;
 }
 
 void UsageLedger::stop()
 {
-    if (!m_writer)
+    if (!m_writer) {
+        // Never started (or failed to): rows appended meanwhile still must not be lost.
+        QList<UsageRecord> rows = takePending();
+        QString error;
+        if (!rows.isEmpty() && !LedgerSpill(m_spillPath).append(rows, &error)) {
+            qCritical().noquote() << error;
+            requeue(std::move(rows));
+            return;
+        }
+        settle(rows.size());
         return;
-    flush();
-    QMetaObject::invokeMethod(m_writer, [w = m_writer] { w->close(); }, Qt::BlockingQueuedConnection);
+    }
+    LedgerWriter *writer = m_writer;
+    QMetaObject::invokeMethod(writer, [writer] {
+        writer->writePending();
+        writer->spillPending();
+        writer->close();
+    }, Qt::BlockingQueuedConnection);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_writer = nullptr;
+    }
     m_thread.quit();
     m_thread.wait();
-    m_writer = nullptr;
 }
 
 void UsageLedger::append(const UsageRecord &record)
 {
     QMutexLocker lock(&m_mutex);
     m_pending.append(record);
-    if (m_flushScheduled || !m_writer)
+    if (m_wakeScheduled || !m_writer)
         return;
-    m_flushScheduled = true;
+    // During a backoff the writer only needs to hear about the queue passing its bound.
+    if (m_backingOff && m_pending.size() <= m_queueLimit)
+        return;
+    m_wakeScheduled = true;
     // Everything appended until the writer runs goes into the same transaction.
-    QMetaObject::invokeMethod(m_writer, &LedgerWriter::flush, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_writer, &LedgerWriter::wake, Qt::QueuedConnection);
 }
 
 void UsageLedger::flush()
@@ -178,31 +132,66 @@ void UsageLedger::flush()
     if (!m_writer)
         return;
     if (QThread::currentThread() == &m_thread)
-        m_writer->flush();
+        m_writer->writePending();
     else
-        QMetaObject::invokeMethod(m_writer, &LedgerWriter::flush, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(m_writer, &LedgerWriter::writePending, Qt::BlockingQueuedConnection);
 }
 
 qsizetype UsageLedger::pendingCount() const
 {
     QMutexLocker lock(&m_mutex);
-    return m_pending.size();
+    return m_pending.size() + m_inFlight;
+}
+
+void UsageLedger::runOnWriterConnection(const std::function<void(QSqlDatabase &)> &fn)
+{
+    if (!m_writer)
+        return;
+    QMetaObject::invokeMethod(m_writer, [this, &fn] { fn(m_writer->connection()); }, Qt::BlockingQueuedConnection);
 }
 
 QList<UsageRecord> UsageLedger::takePending()
 {
     QMutexLocker lock(&m_mutex);
-    m_flushScheduled = false;
+    m_wakeScheduled = false;
+    m_inFlight = m_pending.size();
+    return std::exchange(m_pending, {});
+}
+
+QList<UsageRecord> UsageLedger::takeIfOverLimit()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_pending.size() <= m_queueLimit)
+        return {};
+    m_inFlight = m_pending.size();
     return std::exchange(m_pending, {});
 }
 
 void UsageLedger::requeue(QList<UsageRecord> rows)
 {
     QMutexLocker lock(&m_mutex);
+    m_inFlight = 0;
     rows.append(m_pending);
     m_pending = std::move(rows);
 }
 
-} // namespace patchbay
+void UsageLedger::settle(qsizetype count)
+{
+    QMutexLocker lock(&m_mutex);
+    m_inFlight = qMax<qsizetype>(m_inFlight - count, 0);
+}
 
-#include "usageledger.moc"
+bool UsageLedger::beginWake()
+{
+    QMutexLocker lock(&m_mutex);
+    m_wakeScheduled = false;
+    return m_backingOff;
+}
+
+void UsageLedger::setBackingOff(bool backingOff)
+{
+    QMutexLocker lock(&m_mutex);
+    m_backingOff = backingOff;
+}
+
+} // namespace patchbay

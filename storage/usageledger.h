@@ -5,7 +5,10 @@
 #include <QList>
 #include <QMutex>
 #include <QObject>
+#include <QSqlDatabase>
 #include <QThread>
+
+#include <functional>
 
 namespace patchbay {
 
@@ -13,43 +16,91 @@ class LedgerWriter;
 
 // The request ledger's write side. append() is cheap and never blocks on the disk: rows
 // queue in memory and a thread of the ledger's own writes them in batched transactions.
+// When the database refuses them (locked, read-only, full, gone) they wait and are retried
+// with backoff; past queueLimit they go to the spill file, which start() imports.
 class UsageLedger : public QObject
 {
     Q_OBJECT
 public:
-    explicit UsageLedger(QString databasePath, QObject *parent = nullptr);
-    ~UsageLedger() override; // flushes what is queued
+    // Rows kept in memory while the database refuses them (a few hundred bytes each).
+    static constexpr qsizetype kDefaultQueueLimit = 100'000;
+    static constexpr int kDefaultRetryFirstMs = 1000;
+    static constexpr int kDefaultRetryMaxMs = 30'000;
 
-    // Opens the ledger's own connection on its thread; false with a sentence in *error.
+    explicit UsageLedger(QString databasePath, QObject *parent = nullptr);
+    ~UsageLedger() override; // stop()
+
+    // These four take effect at start().
+    // Default: ledger-spill.jsonl in the database's folder.
+    void setSpillPath(const QString &path);
+    QString spillPath() const { return m_spillPath; }
+    // The bound is checked between write attempts, so it can be passed by what arrives during one.
+    void setQueueLimit(qsizetype rows);
+    void setBusyTimeoutMs(int ms);
+    // The first retry comes after firstMs; each failure doubles the wait up to maxMs.
+    void setRetryBackoff(int firstMs, int maxMs);
+
+    // Any time, from the thread that owns the ledger. Rows older than days are deleted now and
+    // once a day; 0 keeps every row.
+    void setRetentionDays(int days);
+
+    // Opens the ledger's own connection on its thread, then imports a spill file left by an
+    // earlier run and applies retention. False with a sentence in *error.
     bool start(QString *error);
-    // Writes everything queued, then stops the thread. Safe to call twice.
+    // Tries once more to write what is queued, puts what the database still refuses in the
+    // spill file, then stops the thread. Safe to call twice.
     void stop();
 
     // Thread-safe.
     void append(const UsageRecord &record);
-    // Thread-safe; blocks until every row appended before the call is written (or failed).
+    // Thread-safe; blocks until every row appended before the call has been tried once.
     void flush();
 
+    // Rows appended and not yet in the database or the spill file (queued or being written).
     qsizetype pendingCount() const;
+
+    // For fault tests: runs fn on the ledger thread with the writer's connection, e.g. to set
+    // PRAGMA query_only or max_page_count. Blocks until it has run; no-op before start().
+    void runOnWriterConnection(const std::function<void(QSqlDatabase &)> &fn);
 
 Q_SIGNALS:
     // From the ledger thread, after the row is committed; connect with a queued connection.
     void recorded(const patchbay::UsageRecord &record);
-    // The database refused a batch; the rows stay queued and are retried.
+    // The database refused a batch; the rows stay queued and are retried. Once per outage.
     void writeFailed(const QString &error);
     void writeRecovered();
+    // Rows from the spill file reached the database (at start, or when it came back).
+    void spillImported(qint64 rows);
+    // Retention deleted rows.
+    void pruned(qint64 rows);
 
 private:
     friend class LedgerWriter;
     QList<UsageRecord> takePending();
+    // Everything, when more than the queue limit waits; nothing otherwise.
+    QList<UsageRecord> takeIfOverLimit();
+    // What the writer took goes back to the front of the queue...
     void requeue(QList<UsageRecord> rows);
+    // ...or count of it is settled: written, or in the spill file.
+    void settle(qsizetype count);
+    // Clears the "wake-up is on its way" mark; true while the writer waits out a backoff.
+    bool beginWake();
+    void setBackingOff(bool backingOff);
 
     QString m_databasePath;
+    QString m_spillPath;
+    qsizetype m_queueLimit = kDefaultQueueLimit;
+    int m_busyTimeoutMs;
+    int m_retryFirstMs = kDefaultRetryFirstMs;
+    int m_retryMaxMs = kDefaultRetryMaxMs;
+    int m_retentionDays = 0;
     QThread m_thread;
     LedgerWriter *m_writer = nullptr;
     mutable QMutex m_mutex;
     QList<UsageRecord> m_pending;
-    bool m_flushScheduled = false;
+    qsizetype m_inFlight = 0; // taken by the writer, not settled yet
+    bool m_wakeScheduled = false;
+    bool m_backingOff = false;
 };
 
 } // namespace patchbay

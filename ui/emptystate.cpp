@@ -6,6 +6,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace patchbay {
 
 EmptyState::EmptyState(QWidget *parent)
@@ -14,6 +16,7 @@ EmptyState::EmptyState(QWidget *parent)
     , m_title(new QLabel(this))
     , m_text(new QLabel(this))
     , m_action(new QPushButton(this))
+    , m_buttonRow(new QHBoxLayout)
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.35);
@@ -43,20 +46,23 @@ EmptyState::EmptyState(QWidget *parent)
     columnLayout->addWidget(m_icon);
     columnLayout->addWidget(m_title);
     columnLayout->addWidget(m_text);
-    columnLayout->addSpacing(6);
-    auto *buttonRow = new QHBoxLayout;
-    buttonRow->addStretch();
-    buttonRow->addWidget(m_action);
-    buttonRow->addStretch();
-    columnLayout->addLayout(buttonRow);
+
+    // Outside the column: a row of several choices may be wider than a paragraph.
+    m_buttonRow->setSpacing(8);
+    m_buttonRow->addStretch();
+    m_buttonRow->addWidget(m_action);
+    m_buttonRow->addStretch();
 
     auto *row = new QHBoxLayout;
     row->addStretch();
     row->addWidget(column);
     row->addStretch();
     auto *layout = new QVBoxLayout(this);
+    layout->setSpacing(0);
     layout->addStretch(2);
     layout->addLayout(row);
+    layout->addSpacing(18);
+    layout->addLayout(m_buttonRow);
     layout->addStretch(3);
 }
 
@@ -81,6 +87,16 @@ QPushButton *EmptyState::setAction(const QString &text)
     m_action->setText(text);
     m_action->show();
     return m_action;
+}
+
+QPushButton *EmptyState::addAction(const QString &text)
+{
+    auto *button = new QPushButton(text, this);
+    // Equal widths read as equal choices; the style's own padding is tight around longer names.
+    button->setMinimumWidth(std::max(100, button->sizeHint().width() + 18));
+    // Before the closing stretch, so the row stays centred.
+    m_buttonRow->insertWidget(m_buttonRow->count() - 1, button);
+    return button;
 }
 
 } // namespace patchbay

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 
@@ -21,12 +22,16 @@ public:
     void setText(const QString &text);
     // Shows the one button the panel offers; returns it so the page can connect it.
     QPushButton *setAction(const QString &text);
+    // Adds one more button to the row, after those already there, for panels that offer a
+    // few equal choices rather than one next step.
+    QPushButton *addAction(const QString &text);
 
 private:
     QLabel *m_icon;
     QLabel *m_title;
     QLabel *m_text;
     QPushButton *m_action;
+    QHBoxLayout *m_buttonRow;
 };
 
 } // namespace patchbay

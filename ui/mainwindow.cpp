@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "chatclient.h"
+#include "chatpage.h"
+#include "comparepage.h"
 #include "gatewaypage.h"
 #include "noticebanner.h"
 #include "providerspage.h"
@@ -42,6 +45,9 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     , m_sidebar(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_banner(new NoticeBanner(this))
+    , m_chatClient(new ChatClient(workspace, this))
+    , m_chat(new ChatPage(workspace, m_chatClient, this))
+    , m_compare(new ComparePage(workspace, m_chatClient, this))
     , m_providers(new ProvidersPage(workspace, this))
     , m_gateway(new GatewayPage(workspace, this))
     , m_requests(new RequestsPage(workspace, this))
@@ -65,14 +71,18 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         QStyle::StandardPixmap icon;
         QString tip;
     } entries[] = {
-        {tr("Providers"), QStyle::SP_DriveNetIcon, tr("The services requests are forwarded to (Ctrl+1)")},
-        {tr("Gateway"), QStyle::SP_ComputerIcon, tr("The local server, its address and access tokens (Ctrl+2)")},
-        {tr("Requests"), QStyle::SP_FileDialogDetailedView, tr("The latest calls through the gateway (Ctrl+3)")},
+        {tr("Chat"), QStyle::SP_MessageBoxInformation, tr("Talk to any configured model (Ctrl+1)")},
+        {tr("Compare"), QStyle::SP_FileDialogListView, tr("One prompt to several models side by side (Ctrl+2)")},
+        {tr("Providers"), QStyle::SP_DriveNetIcon, tr("The services requests are forwarded to (Ctrl+3)")},
+        {tr("Gateway"), QStyle::SP_ComputerIcon, tr("The local server, its address and access tokens (Ctrl+4)")},
+        {tr("Requests"), QStyle::SP_FileDialogDetailedView, tr("The latest calls through the gateway (Ctrl+5)")},
     };
     for (const auto &entry : entries) {
         auto *item = new QListWidgetItem(style()->standardIcon(entry.icon), entry.title, m_sidebar);
         item->setToolTip(entry.tip);
     }
+    m_pages->addWidget(m_chat);
+    m_pages->addWidget(m_compare);
     m_pages->addWidget(m_providers);
     m_pages->addWidget(m_gateway);
     m_pages->addWidget(m_requests);
@@ -131,8 +141,10 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     m_keyProblems = m_workspace->keyProblems();
     updateBanner();
     showGatewayStatus(m_workspace->gatewayStatus());
-    // Someone without providers can do nothing else yet; everyone else mostly watches requests.
-    showPage(m_workspace->config().providers.isEmpty() ? Providers : Requests);
+    if (m_workspace->gatewayStatus().state == GatewayStatus::State::Running)
+        m_chatClient->refreshModels();
+    // Someone without providers can do nothing else yet; everyone else starts in the chat.
+    showPage(m_workspace->config().providers.isEmpty() ? Providers : Chat);
 
     if (!restoreGeometry(windowSettings().value(QLatin1String(kGeometryKey)).toByteArray()))
         resize(1160, 720);
@@ -151,7 +163,8 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QList<QPair<QString, Page>> pages{{tr("&Providers"), Providers}, {tr("&Gateway"), Gateway},
+    const QList<QPair<QString, Page>> pages{{tr("&Chat"), Chat}, {tr("C&ompare"), Compare},
+                                            {tr("&Providers"), Providers}, {tr("&Gateway"), Gateway},
                                             {tr("&Requests"), Requests}};
     for (int i = 0; i < pages.size(); ++i) {
         const Page page = pages.at(i).second;

@@ -9,6 +9,9 @@ class QStackedWidget;
 
 namespace patchbay {
 
+class ChatClient;
+class ChatPage;
+class ComparePage;
 class GatewayPage;
 class NoticeBanner;
 class ProvidersPage;
@@ -22,11 +25,13 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { Providers, Gateway, Requests };
+    enum Page { Chat, Compare, Providers, Gateway, Requests };
 
     explicit MainWindow(Workspace *workspace, QWidget *parent = nullptr);
 
     void showPage(Page page);
+    ChatPage *chatPage() const { return m_chat; }
+    ComparePage *comparePage() const { return m_compare; }
     ProvidersPage *providersPage() const { return m_providers; }
     GatewayPage *gatewayPage() const { return m_gateway; }
     RequestsPage *requestsPage() const { return m_requests; }
@@ -44,6 +49,9 @@ private:
     QListWidget *m_sidebar;
     QStackedWidget *m_pages;
     NoticeBanner *m_banner;
+    ChatClient *m_chatClient;
+    ChatPage *m_chat;
+    ComparePage *m_compare;
     ProvidersPage *m_providers;
     GatewayPage *m_gateway;
     RequestsPage *m_requests;

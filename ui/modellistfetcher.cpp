@@ -1,5 +1,8 @@
 #include "modellistfetcher.h"
 
+#include "dialectnames.h"
+#include "modellisting.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,17 +20,28 @@ QString hostOf(const QUrl &url)
     return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
 }
 
-QString hintFor(int status)
+QString baseUrlHint(const QString &dialect)
+{
+    if (dialect == QLatin1String("openai"))
+        return QStringLiteral(" Check the base URL; for OpenAI-compatible servers it usually ends in /v1.");
+    return QStringLiteral(" Check the base URL; for the %1 it usually ends in %2.")
+        .arg(DialectNames::longName(dialect), DialectNames::versionPath(dialect));
+}
+
+QString hintFor(int status, const QString &dialect, const QByteArray &body)
 {
     switch (status) {
     case 401:
     case 403:
         return QStringLiteral(" Check the API key.");
     case 404:
-        return QStringLiteral(" Check the base URL; for OpenAI-compatible servers it usually ends in /v1.");
+        return baseUrlHint(dialect);
     case 429:
         return QStringLiteral(" The provider is rate-limiting this key; wait a moment and try again.");
     default:
+        // Google answers a wrong key with 400 and says so only in the details.
+        if (status == 400 && body.contains("API_KEY_INVALID"))
+            return QStringLiteral(" Check the API key.");
         return status >= 500 ? QStringLiteral(" The provider has a problem of its own; try again later.") : QString();
     }
 }
@@ -45,28 +59,24 @@ ModelListFetcher::~ModelListFetcher()
     cancel();
 }
 
-void ModelListFetcher::fetch(const QString &baseUrl, const QString &key, const QMap<QString, QString> &headers)
+void ModelListFetcher::fetch(const ProviderConfig &provider, const QString &key)
 {
     cancel();
-    QString base = baseUrl.trimmed();
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    const QUrl url(base + QStringLiteral("/models"));
+    const UpstreamRequest upstream = ModelListing::request(provider, key);
+    const QUrl &url = upstream.url;
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
         || url.host().isEmpty()) {
         Q_EMIT failed(QStringLiteral("\"%1\" is not a web address. Enter one starting with http:// or https://, "
                                      "e.g. https://api.openai.com/v1.")
-                          .arg(baseUrl.trimmed()));
+                          .arg(provider.baseUrl.trimmed()));
         return;
     }
     QNetworkRequest request(url);
     request.setTransferTimeout(m_timeoutMs);
-    request.setRawHeader("Accept", "application/json");
-    for (auto it = headers.begin(); it != headers.end(); ++it)
-        request.setRawHeader(it.key().toUtf8(), it.value().toUtf8());
-    if (!key.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + key.toUtf8());
+    for (const auto &[name, value] : upstream.headers.items())
+        request.setRawHeader(name, value);
     m_key = key;
+    m_dialect = provider.dialect;
     QNetworkReply *reply = m_network->get(request);
     m_reply = reply;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { finish(reply); });
@@ -110,17 +120,15 @@ void ModelListFetcher::finish(QNetworkReply *reply)
         error += message.isEmpty() ? QStringLiteral(".") : QStringLiteral(": %1").arg(message.trimmed());
         if (!error.endsWith(QLatin1Char('.')))
             error += QLatin1Char('.');
-        error += hintFor(status);
+        error += hintFor(status, m_dialect, body);
+    } else if (isModelList(m_dialect, body)) {
+        QStringList models = ModelListing::read(m_dialect, body);
+        models.removeDuplicates();
+        models.sort(Qt::CaseInsensitive);
+        Q_EMIT succeeded(models);
+        return;
     } else {
-        bool ok = false;
-        const QStringList models = parseModels(body, &ok);
-        if (ok) {
-            Q_EMIT succeeded(models);
-            return;
-        }
-        error = QStringLiteral("%1 answered, but not with a list of models. Check the base URL; for "
-                               "OpenAI-compatible servers it usually ends in /v1.")
-                    .arg(hostOf(url));
+        error = QStringLiteral("%1 answered, but not with a list of models.").arg(hostOf(url)) + baseUrlHint(m_dialect);
     }
     // Some providers echo what they were sent; the key must never reach the screen.
     if (m_key.size() >= 8)
@@ -128,32 +136,15 @@ void ModelListFetcher::finish(QNetworkReply *reply)
     Q_EMIT failed(error);
 }
 
-QStringList ModelListFetcher::parseModels(const QByteArray &body, bool *ok)
+bool ModelListFetcher::isModelList(const QString &dialect, const QByteArray &body)
 {
-    *ok = false;
     const QJsonDocument doc = QJsonDocument::fromJson(body);
-    QJsonArray list;
-    if (doc.isObject() && doc.object().value(QLatin1String("data")).isArray())
-        list = doc.object().value(QLatin1String("data")).toArray();
-    else if (doc.isObject() && doc.object().value(QLatin1String("models")).isArray())
-        list = doc.object().value(QLatin1String("models")).toArray(); // Ollama's native shape
-    else if (doc.isArray())
-        list = doc.array();
-    else
-        return {};
-    QStringList models;
-    for (const QJsonValue &v : list) {
-        QString id;
-        if (v.isString())
-            id = v.toString();
-        else if (v.isObject())
-            id = v.toObject().value(QLatin1String("id")).toString(v.toObject().value(QLatin1String("name")).toString());
-        if (!id.isEmpty() && !models.contains(id))
-            models.append(id);
-    }
-    models.sort(Qt::CaseInsensitive);
-    *ok = true;
-    return models;
+    if (!doc.isObject())
+        return false;
+    // Gemini leaves "models" out altogether when a key may use none.
+    if (dialect == QLatin1String("gemini"))
+        return doc.object().value(QLatin1String("models")).isArray() || doc.object().isEmpty();
+    return doc.object().value(QLatin1String("data")).isArray();
 }
 
 QString ModelListFetcher::providerMessage(const QByteArray &body)
@@ -163,9 +154,13 @@ QString ModelListFetcher::providerMessage(const QByteArray &body)
     const QJsonObject root = doc.isArray() ? doc.array().at(0).toObject() : doc.object();
     const QJsonValue error = root.value(QLatin1String("error"));
     if (error.isObject()) {
-        const QString message = error.toObject().value(QLatin1String("message")).toString();
-        if (!message.isEmpty())
-            return message;
+        // OpenAI and Anthropic name the kind in "type", Google in "status"; the message says more.
+        const QJsonObject e = error.toObject();
+        for (const char *key : {"message", "status", "type"}) {
+            const QString text = e.value(QLatin1String(key)).toString();
+            if (!text.isEmpty())
+                return text;
+        }
     }
     if (error.isString())
         return error.toString();

@@ -5,7 +5,9 @@
 #include <QDialog>
 #include <optional>
 
+class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -14,11 +16,14 @@ class QPushButton;
 namespace patchbay {
 
 class ModelListFetcher;
+struct ProviderPreset;
 class Workspace;
 
-// Adds or edits one provider. Save writes the key to the keychain first and the config only
-// once that worked, so a key can never end up anywhere but the keychain, and a provider never
-// points at a key that was not stored.
+// Adds or edits one provider. Adding starts from a preset (OpenAI, Anthropic, Ollama, …) that
+// fills in the address, the dialect and a model list, or from a server of the user's own.
+// Save writes the key to the keychain first and the config only once that worked, so a key
+// can never end up anywhere but the keychain, and a provider never points at a key that was
+// not stored.
 class ProviderDialog : public QDialog
 {
     Q_OBJECT
@@ -26,6 +31,13 @@ public:
     // existing: the provider to edit; nullopt adds a new one.
     ProviderDialog(Workspace *workspace, std::optional<ProviderConfig> existing, QWidget *parent = nullptr);
     ~ProviderDialog() override;
+
+    // Picks a preset by id, as choosing it in the Provider list does. Only while adding.
+    void selectPreset(const QString &presetId);
+    // The preset chosen (adding) or matched by address (editing); empty for none.
+    QString presetId() const { return m_presetId; }
+    // The dialect the provider will be saved with: openai, anthropic or gemini.
+    QString dialect() const;
 
     // The saved provider's id, once the dialog was accepted.
     QString providerId() const { return m_savedId; }
@@ -38,6 +50,15 @@ public Q_SLOTS:
 
 private:
     enum class Tone { Neutral, Success, Error };
+    enum class KeyNeed { Required, Optional, None };
+
+    void buildPresetList();
+    void applyPreset(const ProviderPreset *preset);
+    void showDialect(const QString &dialect, bool choosable, bool offerGemini);
+    void setKeyNeed(KeyNeed need, const QString &keyUrl);
+    void updateHints();
+    ProviderConfig formProvider() const;
+    QString newProviderId() const;
 
     void test();
     void save();
@@ -50,14 +71,27 @@ private:
     Workspace *m_workspace;
     std::optional<ProviderConfig> m_existing;
     ModelListFetcher *m_fetcher;
+    QFormLayout *m_form;
+    QComboBox *m_preset;
+    QLabel *m_presetHint;
+    QWidget *m_dialectRow;
+    QLabel *m_dialectLabel;
+    QComboBox *m_dialect;
     QLineEdit *m_name;
     QLineEdit *m_baseUrl;
+    QWidget *m_keyRow;
     QLineEdit *m_key;
+    QLabel *m_keyLink;
     QPlainTextEdit *m_models;
     QPushButton *m_test;
     QLabel *m_status;
     QDialogButtonBox *m_buttons;
     QPushButton *m_save;
+    QString m_presetId;
+    QString m_presetName; // the name the preset filled in, to tell whether the user changed it
+    QString m_fixedDialect; // set when the preset decides the dialect; empty when m_dialect does
+    KeyNeed m_keyNeed = KeyNeed::Optional;
+    bool m_listsModels = true;
     bool m_saving = false;
     bool m_testing = false;
     QString m_savedId;

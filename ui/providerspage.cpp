@@ -1,8 +1,10 @@
 #include "providerspage.h"
 
+#include "dialectnames.h"
 #include "emptystate.h"
 #include "pageheader.h"
 #include "providerdialog.h"
+#include "providerpresets.h"
 #include "secretstore.h"
 #include "workspace.h"
 
@@ -21,7 +23,7 @@ namespace patchbay {
 
 namespace {
 
-enum Column { NameColumn, IdColumn, BaseUrlColumn, ModelsColumn, KeyColumn, ColumnCount };
+enum Column { NameColumn, IdColumn, DialectColumn, BaseUrlColumn, ModelsColumn, KeyColumn, ColumnCount };
 
 QString describeKey(const ProviderConfig &p)
 {
@@ -48,17 +50,28 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
 {
     m_empty->setObjectName(QStringLiteral("providersEmptyState"));
     m_empty->setTitle(tr("Add your first provider"));
-    m_empty->setText(tr("Patchbay forwards each request to a provider you set up here: OpenAI, or any "
-                        "OpenAI-compatible server, such as Ollama on this machine at "
+    m_empty->setText(tr("Patchbay forwards each request to a provider you set up here: a service such as "
+                        "OpenAI, Anthropic or Google Gemini, or a server on this machine, such as Ollama at "
                         "<nobr><code>http://localhost:11434/v1</code></nobr>.<br><br>"
                         "Its API key is kept in the system keychain, never in a file."));
-    QPushButton *emptyAdd = m_empty->setAction(tr("Add a provider…"));
+    // The usual first choices; the dialog lists every preset.
+    for (const char *id : {"openai", "anthropic", "gemini", "ollama"}) {
+        const ProviderPreset *preset = ProviderPresets::find(QLatin1String(id));
+        if (!preset)
+            continue;
+        QPushButton *button = m_empty->addAction(preset->name.section(QStringLiteral(" ("), 0, 0));
+        button->setObjectName(QStringLiteral("emptyPreset_") + preset->id);
+        button->setToolTip(tr("Add %1 at %2").arg(preset->name, preset->baseUrl));
+        connect(button, &QPushButton::clicked, this, [this, id = preset->id] { addProvider(id); });
+    }
+    QPushButton *emptyAdd = m_empty->addAction(tr("Other…"));
     emptyAdd->setObjectName(QStringLiteral("emptyAddButton"));
-    connect(emptyAdd, &QPushButton::clicked, this, &ProvidersPage::addProvider);
+    emptyAdd->setToolTip(tr("Any OpenAI- or Anthropic-compatible server, or another provider from the full list"));
+    connect(emptyAdd, &QPushButton::clicked, this, [this] { addProvider(QStringLiteral("custom")); });
 
     m_list->setObjectName(QStringLiteral("providerList"));
     m_list->setColumnCount(ColumnCount);
-    m_list->setHeaderLabels({tr("Name"), tr("ID"), tr("Base URL"), tr("Models"), tr("Key")});
+    m_list->setHeaderLabels({tr("Name"), tr("ID"), tr("API"), tr("Base URL"), tr("Models"), tr("Key")});
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
     m_list->setAlternatingRowColors(true);
@@ -69,6 +82,7 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
     m_list->header()->setSectionResizeMode(BaseUrlColumn, QHeaderView::Stretch);
     m_list->header()->resizeSection(NameColumn, 160);
     m_list->header()->resizeSection(IdColumn, 110);
+    m_list->header()->resizeSection(DialectColumn, 130);
     m_list->header()->resizeSection(ModelsColumn, 100);
     m_list->header()->resizeSection(KeyColumn, 150);
 
@@ -90,7 +104,7 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
     m_remove->setToolTip(tr("Remove the selected provider and delete its key from the keychain (Delete)"));
 
     m_newAction->setShortcut(QKeySequence::New);
-    connect(m_newAction, &QAction::triggered, this, &ProvidersPage::addProvider);
+    connect(m_newAction, &QAction::triggered, this, [this] { addProvider(); });
     addAction(m_newAction);
     auto *removeAction = new QAction(tr("Remove provider"), m_list);
     removeAction->setShortcut(QKeySequence::Delete);
@@ -114,7 +128,7 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(m_stack, 1);
 
-    connect(m_add, &QPushButton::clicked, this, &ProvidersPage::addProvider);
+    connect(m_add, &QPushButton::clicked, this, [this] { addProvider(); });
     connect(m_edit, &QPushButton::clicked, this, &ProvidersPage::editProvider);
     connect(m_remove, &QPushButton::clicked, this, &ProvidersPage::removeProvider);
     connect(m_list, &QTreeWidget::itemSelectionChanged, this, &ProvidersPage::updateButtons);
@@ -134,6 +148,8 @@ void ProvidersPage::reload()
         item->setText(NameColumn, p.name);
         item->setText(IdColumn, p.id);
         item->setToolTip(IdColumn, tr("Programs ask for this provider's models as %1/<model>.").arg(p.id));
+        item->setText(DialectColumn, DialectNames::shortName(p.dialect));
+        item->setToolTip(DialectColumn, tr("Patchbay talks to it through the %1.").arg(DialectNames::longName(p.dialect)));
         item->setText(BaseUrlColumn, p.baseUrl);
         item->setToolTip(BaseUrlColumn, p.baseUrl);
         item->setText(ModelsColumn, p.models.isEmpty()    ? tr("none listed")
@@ -183,10 +199,12 @@ void ProvidersPage::updateButtons()
     m_remove->setVisible(m_stack->currentIndex() == 1);
 }
 
-void ProvidersPage::addProvider()
+void ProvidersPage::addProvider(const QString &presetId)
 {
     auto *dialog = new ProviderDialog(m_workspace, std::nullopt, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!presetId.isEmpty())
+        dialog->selectPreset(presetId);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         reload();
         select(dialog->providerId());

@@ -25,8 +25,9 @@ public:
     QAction *newProviderAction() const { return m_newAction; }
 
 public Q_SLOTS:
-    // Each opens a window-modal dialog and returns at once.
-    void addProvider();
+    // Each opens a window-modal dialog and returns at once. presetId picks a preset in the
+    // dialog (e.g. "anthropic"); empty leaves the choice to the user.
+    void addProvider(const QString &presetId = {});
     void editProvider();
     void removeProvider();
 

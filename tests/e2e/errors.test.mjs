@@ -36,6 +36,9 @@ describe('errors through the OpenAI SDK', () => {
                 { id: 'slow', name: 'Slow', base_url: fake.baseURL, key: 'env:FAKE_PROVIDER_KEY',
                   models: ['gpt-slow'], timeouts: { first_byte_ms: 300, idle_ms: 300 } },
             ],
+            // Each error here must reach the client as the provider sent it, so the gateway
+            // does not retry; retries and fallbacks are tested in tst_gatewayserver.
+            routing: { retry: { attempts_per_target: 1 } },
         });
     });
     after(async () => {

@@ -1,5 +1,6 @@
 // Starts fakeproviderd and patchbayd as child processes in a fresh temp dir, and gives the
-// tests an OpenAI SDK client wired to the gateway plus handles on the fake and the ledger.
+// tests OpenAI and Anthropic SDK clients wired to the gateway plus handles on the fake and the
+// ledger.
 // Every wait is bounded, and every child is killed when the stack stops or this process
 // exits, so a failing test never leaves a daemon behind or hangs CTest.
 
@@ -11,8 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
 
-export { OpenAI };
+export { OpenAI, Anthropic };
 
 // The provider key patchbayd reads from its environment (config says "env:FAKE_PROVIDER_KEY").
 // Long enough for the gateway's scrubbing, and unlike anything a Patchbay token looks like.
@@ -182,7 +184,8 @@ class Fake {
         this.child = child;
         this.port = port;
         this.origin = `http://127.0.0.1:${port}`;
-        this.baseURL = `${this.origin}/v1`;
+        this.baseURL = `${this.origin}/v1`; // OpenAI and Anthropic dialects
+        this.geminiBaseURL = `${this.origin}/v1beta`;
     }
 
     script(steps) {
@@ -211,6 +214,14 @@ class Fake {
         return (await this.requests()).filter((r) => r.method === 'POST' && r.path.startsWith('/v1/chat/completions'));
     }
 
+    // Generation calls in any dialect: OpenAI chat completions, Anthropic messages (and
+    // count_tokens), Gemini generateContent / streamGenerateContent / countTokens.
+    async generationRequests() {
+        return (await this.requests()).filter((r) => r.method === 'POST'
+            && (r.path.startsWith('/v1/chat/completions') || r.path.startsWith('/v1/messages')
+                || /^\/v1beta\/models\/[^/]+:/.test(r.path)));
+    }
+
     stats() {
         return fetchWithTimeout(`${this.origin}/_fake/stats`);
     }
@@ -222,10 +233,13 @@ class Fake {
 
 export class Stack {
     // providers(fake) → extra provider objects for config.json after the "fake" one.
-    static async start({ providers = () => [], tokenName = TOKEN_NAME } = {}) {
+    // env: extra variables for both daemons (e.g. more env:VAR provider keys).
+    // fakeModels: the models fakeproviderd lists in every dialect.
+    // routing: the config's "routing" section (aliases, retries), if any.
+    static async start({ providers = () => [], tokenName = TOKEN_NAME, env = {}, fakeModels = ['gpt-test'], routing } = {}) {
         const stack = new Stack();
         try {
-            await stack.#start(providers, tokenName);
+            await stack.#start(providers, tokenName, env, fakeModels, routing);
         } catch (error) {
             await stack.stop();
             throw error;
@@ -233,7 +247,7 @@ export class Stack {
         return stack;
     }
 
-    async #start(providers, tokenName) {
+    async #start(providers, tokenName, extraEnv, fakeModels, routing) {
         this.patchbayBin = binary('PATCHBAY_BIN');
         const fakeBin = binary('FAKEPROVIDER_BIN');
         this.dir = await mkdtemp(path.join(os.tmpdir(), 'patchbay-e2e-'));
@@ -252,10 +266,12 @@ export class Stack {
             QT_QPA_PLATFORM: 'offscreen',
             LANG: 'C.UTF-8',
             FAKE_PROVIDER_KEY,
+            ...extraEnv,
         };
 
         this.fakeChild = new Child('fakeproviderd', fakeBin,
-                                   ['--port', '0', '--key', FAKE_PROVIDER_KEY, '--models', 'gpt-test'], this.env);
+                                   ['--port', '0', '--key', FAKE_PROVIDER_KEY, '--models', fakeModels.join(',')],
+                                   this.env);
         const [, fakePort] = await this.fakeChild.waitForLine(/^fakeproviderd listening on (\d+)$/);
         this.fake = new Fake(this.fakeChild, Number(fakePort));
 
@@ -270,6 +286,7 @@ export class Stack {
                 },
                 ...(await providers(this.fake)),
             ],
+            ...(routing ? { routing } : {}),
         };
         await writeFile(path.join(this.configDir, 'config.json'), JSON.stringify(this.config, null, 2));
 
@@ -297,11 +314,18 @@ export class Stack {
             /^Patchbay gateway listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1)$/);
         this.baseURL = url;
         this.port = Number(port);
+        this.origin = `http://127.0.0.1:${port}`; // what the Anthropic SDK takes as its base URL
     }
 
     // An SDK client for the gateway. No retries by default so that each call is one request.
     client(options = {}) {
         return new OpenAI({ baseURL: this.baseURL, apiKey: this.token, maxRetries: 0, timeout: 15_000, ...options });
+    }
+
+    // An Anthropic SDK client for the gateway, with the Patchbay token as its API key. The SDK
+    // appends /v1/messages itself. No retries by default, as for client().
+    anthropic(options = {}) {
+        return new Anthropic({ baseURL: this.origin, apiKey: this.token, maxRetries: 0, timeout: 15_000, ...options });
     }
 
     // Stops patchbayd with SIGTERM (which must flush the ledger and exit 0), reads the newest
@@ -351,4 +375,22 @@ export function textOf(chunks) {
 
 export function words(text) {
     return text.split(/\s+/).filter(Boolean).length;
+}
+
+// A fetch for the SDKs' `fetch` option that remembers each call: the headers the SDK sent and
+// the gateway's X-Request-Id, which SDK stream helpers do not hand back themselves.
+export function recordingFetch() {
+    const calls = [];
+    const recorder = async (url, init = {}) => {
+        const response = await fetch(url, init);
+        calls.push({
+            url: String(url),
+            method: init.method ?? 'GET',
+            headers: Object.fromEntries(new Headers(init.headers)),
+            status: response.status,
+            requestId: response.headers.get('x-request-id'),
+        });
+        return response;
+    };
+    return { fetch: recorder, calls };
 }

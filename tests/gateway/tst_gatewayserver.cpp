@@ -4,6 +4,7 @@
 #include "accesstokenstore.h"
 #include "database.h"
 #include "fakeprovider.h"
+#include "chatrelay.h"
 #include "gatewayserver.h"
 #include "ledgerquery.h"
 #include "usageledger.h"
@@ -72,7 +73,11 @@ private Q_SLOTS:
         fake.baseUrl = m_fake->baseUrl();
         fake.keyRef = QStringLiteral("env:UNUSED");
         fake.models = {QStringLiteral("gpt-test")};
-        fake.timeouts.firstByteMs = 400;
+        fake.timeouts.firstByteMs = 10'000; // generous: a loaded machine must not turn a test into a timeout
+        ProviderConfig slow = fake;
+        slow.id = QStringLiteral("slow");
+        slow.name = QStringLiteral("Slow");
+        slow.timeouts.firstByteMs = 300;
         ProviderConfig dead = fake;
         dead.id = QStringLiteral("dead");
         dead.name = QStringLiteral("Dead");
@@ -81,8 +86,22 @@ private Q_SLOTS:
         ProviderConfig keyless = fake;
         keyless.id = QStringLiteral("keyless");
         keyless.name = QStringLiteral("Keyless");
-        m_server->setProviders({fake, dead, keyless}, {{QStringLiteral("fake"), kProviderKey}, {QStringLiteral("dead"), kProviderKey}});
+        m_server->setProviders({fake, dead, keyless, slow}, {{QStringLiteral("fake"), kProviderKey},
+                                                             {QStringLiteral("dead"), kProviderKey},
+                                                             {QStringLiteral("slow"), kProviderKey}});
         m_server->setTokens({{AccessTokenStore::hash(kToken), QStringLiteral("tester")}});
+
+        RoutingConfig routing;
+        routing.aliases.append({QStringLiteral("smart"), QStringLiteral("fallback"),
+                                {{QStringLiteral("dead/gone"), 1}, {QStringLiteral("fake/gpt-test"), 1}}});
+        routing.aliases.append({QStringLiteral("picky"), QStringLiteral("weighted"),
+                                {{QStringLiteral("dead/gone"), 0}, {QStringLiteral("fake/gpt-test"), 5}}});
+        routing.retry.attemptsPerTarget = 2;
+        routing.retry.baseDelayMs = 10;
+        routing.retry.maxDelayMs = 50;
+        routing.retry.failuresBeforeCooldown = 2;
+        routing.retry.cooldownMs = 60'000;
+        m_server->setRouting(routing);
     }
 
     void cleanup()
@@ -103,7 +122,7 @@ private Q_SLOTS:
         QStringList ids;
         for (const QJsonValue &m : models.json().value(QLatin1String("data")).toArray())
             ids << m.toObject().value(QLatin1String("id")).toString();
-        QCOMPARE(ids, (QStringList{QStringLiteral("fake/gpt-test"), QStringLiteral("dead/gone"), QStringLiteral("keyless/gpt-test")}));
+        QCOMPARE(ids, (QStringList{QStringLiteral("fake/gpt-test"), QStringLiteral("dead/gone"), QStringLiteral("keyless/gpt-test"), QStringLiteral("slow/gpt-test")}));
     }
 
     void modelsComeFromTheProvidersOwnLists()
@@ -116,7 +135,7 @@ private Q_SLOTS:
             ids << m.toObject().value(QLatin1String("id")).toString();
         // Listed by the provider; the unreachable one and the one without a key fall back to the config.
         QCOMPARE(ids, (QStringList{QStringLiteral("fake/gpt-test"), QStringLiteral("fake/gpt-extra"), QStringLiteral("dead/gone"),
-                                   QStringLiteral("keyless/gpt-test")}));
+                                   QStringLiteral("keyless/gpt-test"), QStringLiteral("slow/gpt-test"), QStringLiteral("slow/gpt-extra")}));
         const ReceivedRequest listCall = m_fake->requests().last();
         QCOMPARE(listCall.path, QByteArray("/v1/models"));
         QCOMPARE(listCall.header("authorization"), "Bearer " + kProviderKey.toUtf8());
@@ -210,6 +229,24 @@ private Q_SLOTS:
         QVERIFY(row.inputTokens > 0);
     }
 
+    void silentProviderGetsEstimatedUsage()
+    {
+        FakeStep step;
+        step.omitUsage = true;
+        step.text = QStringLiteral("twelve chars"); // 12 characters → 3 tokens at four a token
+        m_fake->enqueue(step);
+        QCOMPARE(post(chatBody(QStringLiteral("fake/gpt-test"))).status, 200);
+        UsageRecord row = lastRow();
+        QCOMPARE(row.usageSource, QStringLiteral("estimated"));
+        QCOMPARE(row.outputTokens, 3);
+        QCOMPARE(row.inputTokens, 5); // "hello there gateway": 19 characters → 5
+
+        QCOMPARE(post(chatBody(QStringLiteral("fake/gpt-test"))).status, 200);
+        row = lastRow();
+        QCOMPARE(row.usageSource, QStringLiteral("provider"));
+        QVERIFY(row.ttftMs >= row.ttfbMs);
+    }
+
     void usageChunkStaysWhenTheClientAskedForIt()
     {
         QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
@@ -249,7 +286,9 @@ private Q_SLOTS:
 
     void providerErrorPassesThroughWithItsStatus()
     {
-        m_fake->enqueue(FakeStep::error(429, QStringLiteral("Rate limit reached for gpt-test in organization org-x.")));
+        // Both attempts (the first and its retry) meet the limit.
+        for (int i = 0; i < 2; ++i)
+            m_fake->enqueue(FakeStep::error(429, QStringLiteral("Rate limit reached for gpt-test in organization org-x.")));
         const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
         QCOMPARE(a.status, 429);
         QCOMPARE(a.errorMessage(), QStringLiteral("Rate limit reached for gpt-test in organization org-x."));
@@ -273,11 +312,12 @@ private Q_SLOTS:
     void slowProviderTimesOut()
     {
         FakeStep step;
-        step.headerDelayMs = 2000; // the provider's first_byte_ms is 400
+        step.headerDelayMs = 2000; // slow's first_byte_ms is 300
         m_fake->enqueue(step);
-        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
+        m_fake->enqueue(step); // and the retry times out as well
+        const Answer a = post(chatBody(QStringLiteral("slow/gpt-test")));
         QCOMPARE(a.status, 504);
-        QVERIFY(a.errorMessage().contains(QStringLiteral("400 ms")));
+        QVERIFY(a.errorMessage().contains(QStringLiteral("300 ms")));
     }
 
     void droppedConnectionMidStreamEndsWithAnErrorEvent()
@@ -365,6 +405,81 @@ private Q_SLOTS:
         const UsageRecord row = lastRow();
         QCOMPARE(row.status, 503);
         QVERIFY(row.error.contains(QStringLiteral("shutting down")));
+    }
+
+    void aliasFallsBackAndEveryAttemptIsARow()
+    {
+        const Answer a = post(chatBody(QStringLiteral("smart")));
+        QCOMPARE(a.status, 200); // dead/gone refused the connection twice; fake answered
+        const QList<UsageRecord> rows = latestRows(3);
+        QCOMPARE(rows.size(), 3);
+        // Newest first: the answer, then the two attempts at the dead provider it fell back from.
+        QCOMPARE(rows[0].status, 200);
+        QCOMPARE(rows[0].provider, QStringLiteral("fake"));
+        QCOMPARE(rows[0].attempt, 3);
+        QCOMPARE(rows[0].retryOf, rows[1].requestId);
+        QCOMPARE(rows[1].provider, QStringLiteral("dead"));
+        QCOMPARE(rows[1].status, 502);
+        QCOMPARE(rows[1].attempt, 2);
+        QCOMPARE(rows[1].retryOf, rows[2].requestId);
+        QCOMPARE(rows[2].attempt, 1);
+        QCOMPARE(rows[2].retryOf, QString());
+
+        // Two failures in a row put dead/gone in cooldown: the next call goes straight to fake.
+        QCOMPARE(post(chatBody(QStringLiteral("smart"))).status, 200);
+        const UsageRecord next = lastRow();
+        QCOMPARE(next.provider, QStringLiteral("fake"));
+        QCOMPARE(next.attempt, 1);
+    }
+
+    void transientProviderErrorIsRetriedHonouringRetryAfter()
+    {
+        FakeStep busy = FakeStep::error(503, QStringLiteral("The engine is currently overloaded."));
+        busy.extraHeaders.append(qMakePair(QByteArray("retry-after"), QByteArray("0")));
+        m_fake->enqueue(busy);
+        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
+        QCOMPARE(a.status, 200);
+        QCOMPARE(chatRequests().size(), 2);
+        const QList<UsageRecord> rows = latestRows(2);
+        QCOMPARE(rows[1].status, 503);
+        QVERIFY(rows[1].error.contains(QStringLiteral("overloaded")));
+        QCOMPARE(rows[0].retryOf, rows[1].requestId);
+
+        // A client error is the client's to fix: no retry.
+        m_fake->enqueue(FakeStep::error(400, QStringLiteral("Bad parameter.")));
+        QCOMPARE(post(chatBody(QStringLiteral("fake/gpt-test"))).status, 400);
+        QCOMPARE(chatRequests().size(), 3);
+    }
+
+    void nothingIsRetriedOnceTheClientHasBytes()
+    {
+        FakeStep step;
+        step.chunks = {QStringLiteral("a"), QStringLiteral("b")};
+        step.dropAfterChunks = 1;
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        QCOMPARE(post(body).status, 200);
+        QCOMPARE(chatRequests().size(), 1);
+    }
+
+    void weightedAliasPicksByWeight()
+    {
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(post(chatBody(QStringLiteral("picky"))).status, 200);
+        for (const UsageRecord &row : latestRows(5)) {
+            QCOMPARE(row.provider, QStringLiteral("fake")); // weight 0 is never picked first
+            QCOMPARE(row.attempt, 1);
+        }
+    }
+
+    void retryAfterIsRead()
+    {
+        QCOMPARE(ChatRelay::retryAfterMs("2"), 2000);
+        QCOMPARE(ChatRelay::retryAfterMs(""), -1);
+        const QByteArray inTenSeconds = QDateTime::currentDateTimeUtc().addSecs(10).toString(Qt::RFC2822Date).toLatin1();
+        const qint64 ms = ChatRelay::retryAfterMs(inTenSeconds);
+        QVERIFY2(ms > 8000 && ms <= 10000, QByteArray::number(ms).constData());
     }
 
     void keepAliveAndPipelining()
@@ -496,6 +611,20 @@ private:
                 out.append(r);
         }
         return out;
+    }
+
+    QList<UsageRecord> latestRows(int count)
+    {
+        m_ledger->flush();
+        QString error;
+        const QString name = QStringLiteral("rows-%1").arg(m_dbCount);
+        QList<UsageRecord> rows;
+        {
+            QSqlDatabase db = Database::open(m_dir.filePath(QStringLiteral("p%1.db").arg(m_dbCount)), name, &error);
+            rows = LedgerQuery(db).latest(count);
+        }
+        Database::close(name);
+        return rows;
     }
 
     UsageRecord lastRow()

@@ -1,6 +1,7 @@
 #include "configstore.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -47,6 +48,44 @@ private Q_SLOTS:
         QCOMPARE(loaded, config);
     }
 
+    void pricesRoundTrip()
+    {
+        QTemporaryDir dir;
+        const ConfigStore store(dir.filePath(QStringLiteral("config.json")));
+        AppConfig config;
+        ProviderConfig local;
+        local.id = QStringLiteral("ollama");
+        local.name = QStringLiteral("Ollama");
+        local.baseUrl = QStringLiteral("http://127.0.0.1:11434/v1");
+        local.prices.insert(QStringLiteral("*"), ModelPrice{0.0, 0.0, {}, {}});
+        ProviderConfig hosted;
+        hosted.id = QStringLiteral("acme");
+        hosted.name = QStringLiteral("Acme");
+        hosted.baseUrl = QStringLiteral("https://llm.acme.example/v1");
+        hosted.prices.insert(QStringLiteral("acme-large"), ModelPrice{0.5, 1.5, 0.05, 0.625});
+        hosted.prices.insert(QStringLiteral("acme-small"), ModelPrice{0.1, 0.2, {}, 0.125});
+        config.providers = {local, hosted};
+        QString error;
+        QVERIFY2(store.save(config, &error), qPrintable(error));
+        AppConfig loaded;
+        QVERIFY2(store.load(&loaded, &error), qPrintable(error));
+        QCOMPARE(loaded, config);
+        QCOMPARE(loaded.providers.at(1).prices.value(QStringLiteral("acme-small")).cacheReadMtok, std::optional<double>());
+
+        // Spelled in the file as the price catalog spells them.
+        const QJsonObject written = config.toJson();
+        const QJsonObject large = written.value(QLatin1String("providers")).toArray().at(1).toObject()
+                                      .value(QLatin1String("prices")).toObject().value(QLatin1String("acme-large")).toObject();
+        QCOMPARE(large.value(QLatin1String("input_mtok")).toDouble(), 0.5);
+        QCOMPARE(large.value(QLatin1String("output_mtok")).toDouble(), 1.5);
+        QCOMPARE(large.value(QLatin1String("cache_read_mtok")).toDouble(), 0.05);
+        QCOMPARE(large.value(QLatin1String("cache_write_mtok")).toDouble(), 0.625);
+        // No "prices" key for a provider without any.
+        hosted.prices.clear();
+        config.providers = {hosted};
+        QVERIFY(!config.toJson().value(QLatin1String("providers")).toArray().at(0).toObject().contains(QLatin1String("prices")));
+    }
+
     void brokenJsonNamesTheLineAndKeepsTheFile()
     {
         QTemporaryDir dir;
@@ -76,6 +115,13 @@ private Q_SLOTS:
         QTest::newRow("bind") << QByteArray("{\"gateway\":{\"bind_address\":\"localhost!\"}}") << QStringLiteral("bind_address");
         QTest::newRow("limit") << QByteArray("{\"gateway\":{\"limits\":{\"max_body_bytes\":-1}}}") << QStringLiteral("max_body_bytes");
         QTest::newRow("models") << QByteArray("{\"providers\":[{\"id\":\"a\",\"base_url\":\"http://x\",\"models\":\"m\"}]}") << QStringLiteral("models");
+        const QByteArray priced = "{\"providers\":[{\"id\":\"a\",\"base_url\":\"http://x\",\"prices\":";
+        QTest::newRow("prices list") << priced + "[]}]}" << QStringLiteral("providers[0].prices must be an object");
+        QTest::newRow("price typo") << priced + "{\"m\":{\"input\":1,\"output_mtok\":1}}}]}" << QStringLiteral("providers[0].prices[\"m\"].input is not a price");
+        QTest::newRow("price negative") << priced + "{\"*\":{\"input_mtok\":-1,\"output_mtok\":1}}}]}" << QStringLiteral("prices[\"*\"].input_mtok must be a number");
+        QTest::newRow("price text") << priced + "{\"*\":{\"input_mtok\":\"1\",\"output_mtok\":1}}}]}" << QStringLiteral("input_mtok must be a number");
+        QTest::newRow("price no output") << priced + "{\"m\":{\"input_mtok\":1}}}]}" << QStringLiteral("needs output_mtok");
+        QTest::newRow("price empty name") << priced + "{\"\":{\"input_mtok\":1,\"output_mtok\":1}}}]}" << QStringLiteral("empty model name");
     }
     void invalidValuesAreExplained()
     {

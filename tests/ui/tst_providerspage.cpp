@@ -8,6 +8,7 @@
 #include "secretstore.h"
 #include "testworkspace.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,9 +58,15 @@ private Q_SLOTS:
     void testButtonShowsProviderError();
     void testButtonUsesStoredKeyOnEdit();
     void splitModels();
+    void welcomeOffersPresets();
+    void anthropicPresetSavesDialect();
+    void testButtonNormalisesBaseUrl();
+    void testButtonSpeaksAnthropic();
+    void testButtonSpeaksGemini();
 
 private:
     ProviderDialog *openAddDialog();
+    ProviderDialog *openPresetDialog(const QString &presetId);
     void fill(ProviderDialog *dialog, const QString &name, const QString &baseUrl, const QString &key,
               const QString &models);
     void addProvider(const QString &name, const QString &key);
@@ -122,6 +129,16 @@ ProviderDialog *TestProvidersPage::openAddDialog()
     ProviderDialog *dialog = nullptr;
     const bool shown = QTest::qWaitFor([&] { return (dialog = m_page->findChild<ProviderDialog *>()) && dialog->isVisible(); }, 5000);
     return shown ? dialog : nullptr;
+}
+
+ProviderDialog *TestProvidersPage::openPresetDialog(const QString &presetId)
+{
+    ProviderDialog *dialog = openAddDialog();
+    if (!dialog)
+        return nullptr;
+    auto *presets = child<QComboBox>(dialog, "presetCombo");
+    presets->setCurrentIndex(presets->findData(presetId));
+    return dialog->presetId() == presetId ? dialog : nullptr;
 }
 
 void TestProvidersPage::fill(ProviderDialog *dialog, const QString &name, const QString &baseUrl, const QString &key,
@@ -325,6 +342,158 @@ void TestProvidersPage::splitModels()
     QCOMPARE(ProviderDialog::splitModels(QStringLiteral(" gpt-4o ,gpt-4o-mini\n\n o3 \r\ngpt-4o,")),
              QStringList({QStringLiteral("gpt-4o"), QStringLiteral("gpt-4o-mini"), QStringLiteral("o3")}));
     QVERIFY(ProviderDialog::splitModels(QStringLiteral(" , \n")).isEmpty());
+}
+
+void TestProvidersPage::welcomeOffersPresets()
+{
+    auto *welcome = child<QWidget>(m_page.get(), "providersEmptyState");
+    for (const char *name : {"emptyPreset_openai", "emptyPreset_anthropic", "emptyPreset_gemini", "emptyPreset_ollama",
+                             "emptyAddButton"})
+        QVERIFY2(child<QPushButton>(welcome, name) && child<QPushButton>(welcome, name)->isVisible(), name);
+    QCOMPARE(child<QPushButton>(welcome, "emptyPreset_ollama")->text(), QStringLiteral("Ollama"));
+
+    QTest::mouseClick(child<QPushButton>(welcome, "emptyPreset_gemini"), Qt::LeftButton);
+    QPointer<ProviderDialog> dialog;
+    QTRY_VERIFY((dialog = m_page->findChild<ProviderDialog *>()) && dialog->isVisible());
+    QCOMPARE(dialog->presetId(), QStringLiteral("gemini"));
+    QCOMPARE(dialog->dialect(), QStringLiteral("gemini"));
+    QCOMPARE(child<QLineEdit>(dialog, "baseUrlEdit")->text(), QStringLiteral("https://generativelanguage.googleapis.com/v1beta"));
+    dialog->reject();
+    QTRY_VERIFY(dialog.isNull());
+
+    // "Other…" starts from a server of the user's own.
+    QTest::mouseClick(child<QPushButton>(welcome, "emptyAddButton"), Qt::LeftButton);
+    QTRY_VERIFY((dialog = m_page->findChild<ProviderDialog *>()) && dialog->isVisible());
+    QCOMPARE(dialog->presetId(), QStringLiteral("custom"));
+    QVERIFY(child<QComboBox>(dialog, "dialectCombo")->isVisible());
+    dialog->reject();
+}
+
+void TestProvidersPage::anthropicPresetSavesDialect()
+{
+    const QString key = QStringLiteral("sk-ant-test-0123456789abcdef");
+    QPointer<ProviderDialog> dialog = openPresetDialog(QStringLiteral("anthropic"));
+    QVERIFY(dialog);
+    QCOMPARE(child<QLineEdit>(dialog, "nameEdit")->text(), QStringLiteral("Anthropic"));
+    QCOMPARE(child<QLineEdit>(dialog, "baseUrlEdit")->text(), QStringLiteral("https://api.anthropic.com/v1"));
+    QCOMPARE(dialog->dialect(), QStringLiteral("anthropic"));
+    QVERIFY(!child<QPlainTextEdit>(dialog, "modelsEdit")->toPlainText().isEmpty()); // the offline list
+    QTest::keyClicks(child<QLineEdit>(dialog, "keyEdit"), key);
+    QTest::mouseClick(child<QPushButton>(dialog, "saveButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.isNull(), 10000);
+
+    const QJsonArray providers = configOnDisk().value(QLatin1String("providers")).toArray();
+    QCOMPARE(providers.size(), 1);
+    const QJsonObject p = providers.first().toObject();
+    QCOMPARE(p.value(QLatin1String("id")).toString(), QStringLiteral("anthropic"));
+    QCOMPARE(p.value(QLatin1String("dialect")).toString(), QStringLiteral("anthropic"));
+    QCOMPARE(p.value(QLatin1String("key")).toString(), QStringLiteral("keychain:anthropic"));
+    QCOMPARE(p.value(QLatin1String("base_url")).toString(), QStringLiteral("https://api.anthropic.com/v1"));
+    QCOMPARE(m_workspace->secrets()->readNow(QStringLiteral("anthropic")).secret, key);
+
+    auto *list = child<QTreeWidget>(m_page.get(), "providerList");
+    QTRY_COMPARE(list->topLevelItemCount(), 1);
+    QCOMPARE(list->topLevelItem(0)->text(2), QStringLiteral("Anthropic"));
+}
+
+void TestProvidersPage::testButtonNormalisesBaseUrl()
+{
+    testing::FakeProvider fake;
+    QVERIFY(fake.listen());
+    fake.setModels({QStringLiteral("local-model")});
+
+    QPointer<ProviderDialog> dialog = openAddDialog();
+    QVERIFY(dialog);
+    // As pasted from a server's start-up message: no /v1, a trailing slash.
+    const QString typed = QStringLiteral("http://127.0.0.1:%1/").arg(fake.port());
+    fill(dialog, QStringLiteral("Local"), typed, QString(), QString());
+    QTest::mouseClick(child<QPushButton>(dialog, "testButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(child<QPlainTextEdit>(dialog, "modelsEdit")->toPlainText(), QStringLiteral("local-model"),
+                              10000);
+    QCOMPARE(child<QLineEdit>(dialog, "baseUrlEdit")->text(), fake.baseUrl());
+    QTest::mouseClick(child<QPushButton>(dialog, "saveButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.isNull(), 10000);
+
+    const QJsonObject p = configOnDisk().value(QLatin1String("providers")).toArray().first().toObject();
+    QCOMPARE(p.value(QLatin1String("base_url")).toString(), fake.baseUrl());
+    QCOMPARE(p.value(QLatin1String("dialect")).toString(), QStringLiteral("openai"));
+    QCOMPARE(child<QTreeWidget>(m_page.get(), "providerList")->topLevelItem(0)->text(2), QStringLiteral("OpenAI-compatible"));
+}
+
+void TestProvidersPage::testButtonSpeaksAnthropic()
+{
+    testing::FakeProvider fake;
+    QVERIFY(fake.listen());
+    const QString key = QStringLiteral("sk-ant-right-0123456789");
+    fake.setExpectedKey(key);
+    fake.setModels({QStringLiteral("claude-sonnet-4-6"), QStringLiteral("claude-haiku-4-5")});
+
+    QPointer<ProviderDialog> dialog = openPresetDialog(QStringLiteral("anthropic"));
+    QVERIFY(dialog);
+    auto *baseUrl = child<QLineEdit>(dialog, "baseUrlEdit");
+    baseUrl->clear();
+    QTest::keyClicks(baseUrl, fake.baseUrl());
+    auto *keyEdit = child<QLineEdit>(dialog, "keyEdit");
+    const QString wrong = QStringLiteral("sk-ant-wrong-9876543210");
+    QTest::keyClicks(keyEdit, wrong);
+    auto *status = child<QLabel>(dialog, "statusLabel");
+    auto *models = child<QPlainTextEdit>(dialog, "modelsEdit");
+    const QString offline = models->toPlainText();
+
+    // Anthropic's own error shape, read for its message.
+    QTest::mouseClick(child<QPushButton>(dialog, "testButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QLatin1String("401")), 10000);
+    QVERIFY2(status->text().contains(QLatin1String("invalid x-api-key")), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(QLatin1String("Check the API key")), qPrintable(status->text()));
+    QVERIFY(!status->text().contains(wrong));
+    QCOMPARE(models->toPlainText(), offline);
+
+    keyEdit->clear();
+    QTest::keyClicks(keyEdit, key);
+    QTest::mouseClick(child<QPushButton>(dialog, "testButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(models->toPlainText(), QStringLiteral("claude-haiku-4-5\nclaude-sonnet-4-6"), 10000);
+    const testing::ReceivedRequest last = fake.requests().last();
+    QCOMPARE(last.method, QByteArray("GET"));
+    QCOMPARE(last.path, QByteArray("/v1/models"));
+    QCOMPARE(last.header("x-api-key"), key.toUtf8());
+    QVERIFY(!last.header("anthropic-version").isEmpty());
+    QVERIFY(!last.hasHeader("authorization"));
+    dialog->reject();
+}
+
+void TestProvidersPage::testButtonSpeaksGemini()
+{
+    testing::FakeProvider fake;
+    QVERIFY(fake.listen());
+    const QString key = QStringLiteral("AIza-right-0123456789");
+    fake.setExpectedKey(key);
+    fake.setModels({QStringLiteral("gemini-2.5-flash"), QStringLiteral("gemini-2.5-pro")});
+
+    QPointer<ProviderDialog> dialog = openPresetDialog(QStringLiteral("gemini"));
+    QVERIFY(dialog);
+    auto *baseUrl = child<QLineEdit>(dialog, "baseUrlEdit");
+    baseUrl->clear();
+    QTest::keyClicks(baseUrl, fake.geminiBaseUrl());
+    auto *keyEdit = child<QLineEdit>(dialog, "keyEdit");
+    QTest::keyClicks(keyEdit, QStringLiteral("AIza-wrong-9876543210"));
+    auto *status = child<QLabel>(dialog, "statusLabel");
+
+    // Google answers a wrong key with 400 and its own error shape.
+    QTest::mouseClick(child<QPushButton>(dialog, "testButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QLatin1String("400")), 10000);
+    QVERIFY2(status->text().contains(QLatin1String("API key not valid")), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(QLatin1String("Check the API key")), qPrintable(status->text()));
+
+    keyEdit->clear();
+    QTest::keyClicks(keyEdit, key);
+    QTest::mouseClick(child<QPushButton>(dialog, "testButton"), Qt::LeftButton);
+    auto *models = child<QPlainTextEdit>(dialog, "modelsEdit");
+    QTRY_COMPARE_WITH_TIMEOUT(models->toPlainText(), QStringLiteral("gemini-2.5-flash\ngemini-2.5-pro"), 10000);
+    const testing::ReceivedRequest last = fake.requests().last();
+    QCOMPARE(last.header("x-goog-api-key"), key.toUtf8());
+    QVERIFY(!last.path.contains("key=")); // never in the URL
+    QCOMPARE(fake.keysInUrl(), 0);
+    dialog->reject();
 }
 
 QTEST_MAIN(TestProvidersPage)

@@ -1,0 +1,398 @@
+// The chat workbench end to end in one process: ChatPage and ComparePage talk over real loopback
+// HTTP to a real GatewayServer, which forwards to the scriptable FakeProvider; conversations go
+// to a real patchbay.db and the workbench's token to a real keychain (under a test service name).
+
+#include "accesstokenstore.h"
+#include "chatclient.h"
+#include "chatinput.h"
+#include "chatmessagewidget.h"
+#include "chatmodelpicker.h"
+#include "chatpage.h"
+#include "chatsession.h"
+#include "chatview.h"
+#include "comparepage.h"
+#include "conversationlist.h"
+#include "conversationstore.h"
+#include "database.h"
+#include "fakeprovider.h"
+#include "gatewayserver.h"
+#include "secretstore.h"
+#include "testworkspace.h"
+#include "usageledger.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace patchbay;
+using namespace patchbay::testing;
+
+namespace {
+
+const QString kProviderKey = QStringLiteral("sk-provider-chat-123456");
+
+quint16 closedPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+} // namespace
+
+class TestChat : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void streamsAndSavesAConversation();
+    void stopClosesTheUpstreamCall();
+    void errorShowsInlineAndRetryWorks();
+    void gatewayDownThenRetry();
+    void revokedTokenIsReplaced();
+    void regenerateKeepsTheOldBranch();
+    void compareThreeModels();
+    void screenshots();
+
+private:
+    ChatPage *makePage();
+    void send(ChatPage *page, const QString &text);
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server->port()); }
+
+    QString m_service = QStringLiteral("Patchbay-test-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<FakeProvider> m_fake;
+    std::unique_ptr<UsageLedger> m_ledger;
+    std::unique_ptr<GatewayServer> m_server;
+    std::unique_ptr<TestWorkspace> m_workspace;
+    std::unique_ptr<ChatClient> m_client;
+    std::unique_ptr<ChatPage> m_page;
+};
+
+void TestChat::initTestCase()
+{
+    SecretStore probe(m_service);
+    const SecretResult written = probe.writeNow(QStringLiteral("probe"), QStringLiteral("x"));
+    if (!written.ok) {
+        if (qEnvironmentVariable("PATCHBAY_ALLOW_NO_KEYCHAIN") == QLatin1String("1"))
+            QSKIP(qPrintable(QStringLiteral("No keychain reachable (PATCHBAY_ALLOW_NO_KEYCHAIN=1): ") + written.error));
+        QFAIL(qPrintable(QStringLiteral("These tests need a Secret Service; run them under dbus-run-session with an "
+                                        "unlocked gnome-keyring, or set PATCHBAY_ALLOW_NO_KEYCHAIN=1 to skip. ")
+                         + written.error));
+    }
+    probe.removeNow(QStringLiteral("probe"));
+}
+
+void TestChat::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_fake = std::make_unique<FakeProvider>();
+    QVERIFY(m_fake->listen());
+    m_fake->setExpectedKey(kProviderKey);
+    m_fake->setModels({QStringLiteral("gpt-a"), QStringLiteral("gpt-b"), QStringLiteral("gpt-c")});
+    m_ledger = std::make_unique<UsageLedger>(m_dir->filePath(QStringLiteral("ledger.db")));
+    QString error;
+    QVERIFY2(m_ledger->start(&error), qPrintable(error));
+    m_server = std::make_unique<GatewayServer>(m_ledger.get());
+    GatewayConfig config;
+    config.port = 0;
+    QVERIFY2(m_server->listen(config, &error), qPrintable(error));
+    ProviderConfig fake;
+    fake.id = QStringLiteral("fake");
+    fake.name = QStringLiteral("Fake");
+    fake.baseUrl = m_fake->baseUrl();
+    fake.keyRef = QStringLiteral("env:UNUSED");
+    fake.models = {QStringLiteral("gpt-a"), QStringLiteral("gpt-b"), QStringLiteral("gpt-c")};
+    m_server->setProviders({fake}, {{QStringLiteral("fake"), kProviderKey}});
+
+    m_workspace = std::make_unique<TestWorkspace>(m_dir->path(), m_service);
+    m_workspace->setGatewayStatus({GatewayStatus::State::Running, url(), {}});
+    m_server->setTokens(m_workspace->tokens().activeHashes());
+    m_client = std::make_unique<ChatClient>(m_workspace.get());
+    // What AppRuntime::reloadTokens does for the real gateway.
+    connect(m_client.get(), &ChatClient::tokenCreated, this,
+            [this] { m_server->setTokens(m_workspace->tokens().activeHashes()); });
+}
+
+void TestChat::cleanup()
+{
+    m_page.reset();
+    m_client.reset();
+    if (m_workspace)
+        m_workspace->secrets()->removeNow(ChatClient::keychainAccount());
+    m_workspace.reset();
+    m_server.reset();
+    m_ledger.reset();
+    m_fake.reset();
+    m_dir.reset();
+}
+
+ChatPage *TestChat::makePage()
+{
+    m_page = std::make_unique<ChatPage>(m_workspace.get(), m_client.get());
+    m_page->resize(900, 600);
+    m_page->show();
+    QSignalSpy models(m_client.get(), &ChatClient::modelsChanged);
+    m_client->refreshModels();
+    if (!models.wait(5000))
+        qWarning("no model list");
+    return m_page.get();
+}
+
+void TestChat::send(ChatPage *page, const QString &text)
+{
+    page->input()->setPlainText(text);
+    QTest::keyClick(page->input(), Qt::Key_Return);
+}
+
+void TestChat::streamsAndSavesAConversation()
+{
+    ChatPage *page = makePage();
+    QCOMPARE(m_client->models(), (QStringList{QStringLiteral("fake/gpt-a"), QStringLiteral("fake/gpt-b"),
+                                              QStringLiteral("fake/gpt-c")}));
+    page->modelPicker()->setModel(QStringLiteral("fake/gpt-b"));
+    FakeStep step;
+    step.chunks = {QStringLiteral("Hello **world**.\n\n"), QStringLiteral("```python\nprint(1)\n"), QStringLiteral("```\nDone.")};
+    step.chunkIntervalMs = 40;
+    step.promptTokens = 7;
+    step.completionTokens = 9;
+    m_fake->enqueue(step);
+    send(page, QStringLiteral("Say hello"));
+    QVERIFY(page->input()->toPlainText().isEmpty());
+    QCOMPARE(page->sendButton()->text(), QStringLiteral("Stop"));
+    ChatSession *session = page->session();
+    QTRY_COMPARE(session->thread().size(), 2);
+    // Text shows while it streams, before the reply is complete.
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().last().content.contains(QLatin1String("Hello")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QCOMPARE(page->sendButton()->text(), QStringLiteral("Send"));
+    const ConversationMessage reply = session->thread().last();
+    QCOMPARE(reply.content, step.chunks.join(QString()));
+    QCOMPARE(reply.model, QStringLiteral("fake/gpt-b"));
+    QCOMPARE(reply.inputTokens, std::optional<int>(7));
+    QCOMPARE(reply.outputTokens, std::optional<int>(9));
+    QVERIFY(reply.ttftMs && reply.totalMs && *reply.totalMs >= *reply.ttftMs);
+
+    // Rendered: Markdown prose, and the code in its own box with a Copy button.
+    ChatMessageWidget *w = page->view()->messageWidgets().last();
+    QTRY_VERIFY(w->renderedText().contains(QLatin1String("print(1)")));
+    QVERIFY(w->findChild<QToolButton *>(QStringLiteral("copyCode")));
+    QVERIFY(w->findChild<QLabel *>(QStringLiteral("chatStats"))->text().contains(QString::fromUtf8("7 in · 9 out")));
+
+    // The request went through the gateway as a stream with usage, under the workbench's token.
+    const QJsonObject sent = m_fake->requests().last().json();
+    QCOMPARE(sent.value(QLatin1String("model")).toString(), QStringLiteral("gpt-b"));
+    QVERIFY(sent.value(QLatin1String("stream")).toBool());
+    const SecretResult token = m_workspace->secrets()->readNow(ChatClient::keychainAccount());
+    QVERIFY(token.ok);
+    QCOMPARE(m_workspace->tokens().activeHashes().value(AccessTokenStore::hash(token.secret.toUtf8())),
+             ChatClient::tokenName());
+
+    // The conversation is in SQLite: a fresh connection to the same file reads it back.
+    QCOMPARE(page->conversations()->list()->count(), 1);
+    QString error;
+    QSqlDatabase db = Database::open(m_dir->filePath(QStringLiteral("patchbay.db")), QStringLiteral("reopen"), &error);
+    {
+        ConversationStore store(db);
+        const QList<Conversation> all = store.list();
+        QCOMPARE(all.size(), 1);
+        QCOMPARE(all.first().title, QStringLiteral("Say hello"));
+        const QList<ConversationMessage> messages = store.messages(all.first().id);
+        QCOMPARE(messages.size(), 2);
+        QCOMPARE(messages.at(0).content, QStringLiteral("Say hello"));
+        QCOMPARE(messages.at(1).content, reply.content);
+        QVERIFY(messages.at(1).status == ConversationMessage::Status::Done);
+        QCOMPARE(store.list(QStringLiteral("print")).size(), 1);
+    }
+    db = {};
+    Database::close(QStringLiteral("reopen"));
+}
+
+void TestChat::stopClosesTheUpstreamCall()
+{
+    ChatPage *page = makePage();
+    FakeStep step;
+    step.chunks = {QStringLiteral("one "), QStringLiteral("two "), QStringLiteral("three "), QStringLiteral("four ")};
+    step.chunkIntervalMs = 400;
+    m_fake->enqueue(step);
+    QSignalSpy closed(m_fake.get(), &FakeProvider::connectionClosedMidResponse);
+    send(page, QStringLiteral("Count"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && !session->thread().last().content.isEmpty(), 5000);
+    QTest::mouseClick(page->sendButton(), Qt::LeftButton); // now "Stop"
+    QVERIFY(!session->isStreaming());
+    QVERIFY(session->thread().last().status == ConversationMessage::Status::Stopped);
+    QTRY_VERIFY_WITH_TIMEOUT(m_fake->closedMidResponse() >= 1, 5000);
+    // The partial reply is kept, in the database too.
+    const QList<ConversationMessage> saved = ConversationStore(m_workspace->database()).messages(session->conversation().id);
+    QVERIFY(saved.last().content.startsWith(QLatin1String("one")));
+    QVERIFY(saved.last().status == ConversationMessage::Status::Stopped);
+}
+
+void TestChat::errorShowsInlineAndRetryWorks()
+{
+    ChatPage *page = makePage();
+    m_fake->enqueue(FakeStep::error(400, QStringLiteral("The model refused this on purpose.")));
+    send(page, QStringLiteral("Try me"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Error, 5000);
+    ChatMessageWidget *w = page->view()->messageWidgets().last();
+    QVERIFY(session->thread().last().error.contains(QLatin1String("refused this on purpose")));
+    auto *retry = w->findChild<QPushButton *>();
+    QVERIFY(retry && retry->isVisible());
+    QCOMPARE(retry->text(), QStringLiteral("Retry"));
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QCOMPARE(session->thread().last().content, QStringLiteral("Echo: Try me"));
+    QCOMPARE(session->thread().size(), 2); // retried in place
+}
+
+void TestChat::gatewayDownThenRetry()
+{
+    ChatPage *page = makePage();
+    m_workspace->setGatewayStatus({GatewayStatus::State::Stopped, QStringLiteral("http://127.0.0.1:%1/v1").arg(closedPort()), {}});
+    send(page, QStringLiteral("Anyone there?"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Error, 5000);
+    QVERIFY2(session->thread().last().error.contains(QLatin1String("not running")), qPrintable(session->thread().last().error));
+    // What was typed is not lost: it is the saved user message, and Retry sends it again.
+    QCOMPARE(session->thread().first().content, QStringLiteral("Anyone there?"));
+    m_workspace->setGatewayStatus({GatewayStatus::State::Running, url(), {}});
+    session->retry();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QCOMPARE(session->thread().last().content, QStringLiteral("Echo: Anyone there?"));
+}
+
+void TestChat::revokedTokenIsReplaced()
+{
+    ChatPage *page = makePage();
+    QVERIFY(m_workspace->tokens().revoke(ChatClient::tokenName(), nullptr));
+    m_server->setTokens(m_workspace->tokens().activeHashes());
+    send(page, QStringLiteral("Still me"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    const SecretResult token = m_workspace->secrets()->readNow(ChatClient::keychainAccount());
+    QCOMPARE(m_workspace->tokens().activeHashes().value(AccessTokenStore::hash(token.secret.toUtf8())),
+             ChatClient::tokenName() + QStringLiteral(" 2"));
+}
+
+void TestChat::regenerateKeepsTheOldBranch()
+{
+    ChatPage *page = makePage();
+    FakeStep first;
+    first.text = QStringLiteral("First answer");
+    FakeStep second;
+    second.text = QStringLiteral("Second answer");
+    m_fake->enqueue(first);
+    m_fake->enqueue(second);
+    send(page, QStringLiteral("Question"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    session->regenerate();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().last().content == QLatin1String("Second answer")
+                                 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QCOMPARE(session->siblings(1).size(), 2);
+    session->switchBranch(session->siblings(1).first());
+    QCOMPARE(session->thread().last().content, QStringLiteral("First answer"));
+    // The choice of branch is saved with the conversation.
+    const qint64 id = session->conversation().id;
+    session->startNew();
+    QVERIFY(session->load(id));
+    QCOMPARE(session->thread().last().content, QStringLiteral("First answer"));
+}
+
+void TestChat::compareThreeModels()
+{
+    ComparePage page(m_workspace.get(), m_client.get());
+    page.resize(1200, 600);
+    page.show();
+    QSignalSpy models(m_client.get(), &ChatClient::modelsChanged);
+    m_client->refreshModels();
+    QVERIFY(models.wait(5000));
+    page.setColumnCount(3);
+    QCOMPARE(page.columns().size(), 3);
+    QStringList picked;
+    for (const ComparePage::Column &c : page.columns())
+        picked << c.picker->model();
+    QCOMPARE(picked, (QStringList{QStringLiteral("fake/gpt-a"), QStringLiteral("fake/gpt-b"), QStringLiteral("fake/gpt-c")}));
+    page.input()->setPlainText(QStringLiteral("Hi all"));
+    QTest::keyClick(page.input(), Qt::Key_Return);
+    for (const ComparePage::Column &c : page.columns())
+        QTRY_VERIFY_WITH_TIMEOUT(c.session->thread().size() == 2 && c.session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QSet<QString> upstream;
+    for (const ReceivedRequest &r : m_fake->requests()) {
+        if (r.method == "POST")
+            upstream.insert(r.json().value(QLatin1String("model")).toString());
+    }
+    QCOMPARE(upstream, (QSet<QString>{QStringLiteral("gpt-a"), QStringLiteral("gpt-b"), QStringLiteral("gpt-c")}));
+    QSet<qint64> conversations;
+    for (int i = 0; i < 3; ++i) {
+        const ChatSession *s = page.columns().at(i).session;
+        QCOMPARE(s->thread().last().model, picked.at(i));
+        QCOMPARE(s->thread().last().content, QStringLiteral("Echo: Hi all"));
+        conversations.insert(s->conversation().id);
+    }
+    QCOMPARE(conversations.size(), 3); // each column is a conversation of its own
+    // A follow-up goes to every column.
+    page.input()->setPlainText(QStringLiteral("And again"));
+    QTest::keyClick(page.input(), Qt::Key_Return);
+    for (const ComparePage::Column &c : page.columns())
+        QTRY_VERIFY_WITH_TIMEOUT(c.session->thread().size() == 4 && c.session->thread().last().status == ConversationMessage::Status::Done, 5000);
+}
+
+// Set PATCHBAY_SCREENSHOT_DIR to write chat.png and compare.png there (for docs/screenshots).
+void TestChat::screenshots()
+{
+    const QString dir = qEnvironmentVariable("PATCHBAY_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        QSKIP("PATCHBAY_SCREENSHOT_DIR is not set");
+    ChatPage *page = makePage();
+    page->resize(1100, 720);
+    page->modelPicker()->setModel(QStringLiteral("fake/gpt-b"));
+    FakeStep step;
+    step.text = QStringLiteral("A **borrow** lets code use a value without owning it. Rust checks two rules:\n\n"
+                               "1. Any number of shared references (`&T`), or\n2. exactly one mutable reference (`&mut T`).\n\n"
+                               "```rust\nfn longest<'a>(x: &'a str, y: &'a str) -> &'a str {\n"
+                               "    if x.len() > y.len() { x } else { y }\n}\n```\n\n"
+                               "| Rule | Checked |\n|---|---|\n| aliasing | compile time |\n| lifetimes | compile time |\n");
+    step.promptTokens = 24;
+    step.completionTokens = 96;
+    m_fake->enqueue(step);
+    send(page, QStringLiteral("Explain Rust borrowing in one paragraph with an example."));
+    QTRY_VERIFY_WITH_TIMEOUT(page->session()->thread().size() == 2
+                                 && page->session()->thread().last().status == ConversationMessage::Status::Done, 5000);
+    page->input()->setPlainText(QStringLiteral("And what does 'a mean exactly?"));
+    QTest::qWait(200);
+    QVERIFY(page->grab().save(dir + QStringLiteral("/chat.png")));
+
+    ComparePage compare(m_workspace.get(), m_client.get());
+    compare.resize(1300, 640);
+    compare.show();
+    compare.setColumnCount(3);
+    const QStringList replies{QStringLiteral("**Sure.** Ownership means each value has one owner; when it goes out of scope the value is dropped."),
+                              QStringLiteral("In Rust every value has a single *owner*:\n\n- moves transfer it\n- borrows lend it\n- drops free it"),
+                              QStringLiteral("Ownership = compile-time memory management.\n\n```rust\nlet s = String::from(\"hi\");\nlet t = s; // moved\n```")};
+    for (const QString &r : replies) {
+        FakeStep s;
+        s.text = r;
+        s.chunkIntervalMs = 0;
+        m_fake->enqueue(s);
+    }
+    compare.input()->setPlainText(QStringLiteral("What is ownership in Rust?"));
+    QTest::keyClick(compare.input(), Qt::Key_Return);
+    for (const ComparePage::Column &c : compare.columns())
+        QTRY_VERIFY_WITH_TIMEOUT(c.session->thread().size() == 2 && !c.session->isStreaming(), 5000);
+    QTest::qWait(200);
+    QVERIFY(compare.grab().save(dir + QStringLiteral("/compare.png")));
+}
+
+QTEST_MAIN(TestChat)
+#include "tst_chat.moc"

@@ -1,0 +1,266 @@
+#include "chatmessagewidget.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace patchbay {
+
+namespace {
+
+QToolButton *smallButton(const QString &text, const QString &tip, QWidget *parent)
+{
+    auto *b = new QToolButton(parent);
+    b->setText(text);
+    b->setToolTip(tip);
+    b->setAutoRaise(true);
+    b->setCursor(Qt::PointingHandCursor);
+    return b;
+}
+
+QString seconds(int ms)
+{
+    return QStringLiteral("%1 s").arg(QLocale().toString(ms / 1000.0, 'f', 2));
+}
+
+} // namespace
+
+ChatMessageWidget::ChatMessageWidget(QWidget *parent)
+    : QFrame(parent)
+    , m_who(new QLabel(this))
+    , m_branchLabel(new QLabel(this))
+    , m_prevBranch(smallButton(QStringLiteral("‹"), tr("Previous version"), this))
+    , m_nextBranch(smallButton(QStringLiteral("›"), tr("Next version"), this))
+    , m_copy(smallButton(tr("Copy"), tr("Copy the whole message as Markdown"), this))
+    , m_edit(smallButton(tr("Edit"), tr("Edit this message and send it again; the old version stays reachable"), this))
+    , m_regenerate(smallButton(tr("Regenerate"), tr("Ask again; the old reply stays reachable"), this))
+    , m_body(new QVBoxLayout)
+    , m_stats(new QLabel(this))
+    , m_errorBox(new QFrame(this))
+    , m_errorText(new QLabel(m_errorBox))
+    , m_retry(new QPushButton(tr("Retry"), m_errorBox))
+    , m_renderTimer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("chatMessage"));
+    setFrameShape(QFrame::NoFrame);
+    QFont whoFont = m_who->font();
+    whoFont.setBold(true);
+    m_who->setFont(whoFont);
+    m_stats->setObjectName(QStringLiteral("chatStats"));
+    m_stats->setWordWrap(true); // a narrow compare column must not be widened by it
+    m_stats->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_branchLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
+
+    auto *header = new QHBoxLayout;
+    header->setSpacing(4);
+    header->addWidget(m_who);
+    header->addWidget(m_prevBranch);
+    header->addWidget(m_branchLabel);
+    header->addWidget(m_nextBranch);
+    header->addStretch(1);
+    header->addWidget(m_edit);
+    header->addWidget(m_regenerate);
+    header->addWidget(m_copy);
+
+    m_errorBox->setObjectName(QStringLiteral("chatError"));
+    m_errorBox->setStyleSheet(QStringLiteral("#chatError { background: rgba(207, 34, 46, 0.08); border: 1px solid "
+                                             "rgba(207, 34, 46, 0.5); border-radius: 6px; }"));
+    m_errorText->setWordWrap(true);
+    m_errorText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *errorLayout = new QHBoxLayout(m_errorBox);
+    errorLayout->addWidget(m_errorText, 1);
+    errorLayout->addWidget(m_retry, 0, Qt::AlignTop);
+
+    m_body->setSpacing(6);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(14, 10, 14, 10);
+    layout->setSpacing(4);
+    layout->addLayout(header);
+    layout->addLayout(m_body);
+    layout->addWidget(m_errorBox);
+    layout->addWidget(m_stats);
+
+    m_renderTimer->setSingleShot(true);
+    m_renderTimer->setInterval(50);
+    connect(m_renderTimer, &QTimer::timeout, this, &ChatMessageWidget::render);
+    connect(m_copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(m_message.content); });
+    connect(m_retry, &QPushButton::clicked, this, &ChatMessageWidget::retryRequested);
+    connect(m_regenerate, &QToolButton::clicked, this, &ChatMessageWidget::regenerateRequested);
+    connect(m_edit, &QToolButton::clicked, this, &ChatMessageWidget::editRequested);
+    connect(m_prevBranch, &QToolButton::clicked, this, [this] { Q_EMIT branchRequested(-1); });
+    connect(m_nextBranch, &QToolButton::clicked, this, [this] { Q_EMIT branchRequested(1); });
+    setBranches(0, 1);
+}
+
+void ChatMessageWidget::setMessage(const ConversationMessage &message)
+{
+    const bool streaming = message.status == ConversationMessage::Status::Streaming;
+    const bool wasStreaming = m_message.status == ConversationMessage::Status::Streaming;
+    m_message = message;
+    // While text pours in, render on a short timer; anything else shows at once.
+    if (streaming && wasStreaming && m_message.id != 0) {
+        if (!m_renderTimer->isActive())
+            m_renderTimer->start();
+        return;
+    }
+    m_renderTimer->stop();
+    render();
+}
+
+void ChatMessageWidget::setBranches(int current, int count)
+{
+    const bool show = count > 1;
+    m_prevBranch->setVisible(show);
+    m_nextBranch->setVisible(show);
+    m_branchLabel->setVisible(show);
+    m_branchLabel->setText(QStringLiteral("%1/%2").arg(current + 1).arg(count));
+    m_prevBranch->setEnabled(current > 0);
+    m_nextBranch->setEnabled(current + 1 < count);
+}
+
+void ChatMessageWidget::setLastReply(bool last)
+{
+    m_lastReply = last;
+    render();
+}
+
+QString ChatMessageWidget::statsLine(const ConversationMessage &m)
+{
+    QStringList parts;
+    if (!m.model.isEmpty())
+        parts << m.model;
+    if (m.inputTokens || m.outputTokens)
+        parts << tr("%1 in · %2 out tokens").arg(m.inputTokens.value_or(0)).arg(m.outputTokens.value_or(0));
+    if (m.costUsd)
+        parts << QStringLiteral("$%1").arg(QString::number(*m.costUsd, 'f', *m.costUsd < 0.01 ? 5 : 3));
+    if (m.ttftMs)
+        parts << tr("first token %1").arg(seconds(*m.ttftMs));
+    if (m.totalMs)
+        parts << tr("total %1").arg(seconds(*m.totalMs));
+    if (m.status == ConversationMessage::Status::Stopped)
+        parts << tr("stopped");
+    return parts.join(QStringLiteral("  ·  "));
+}
+
+QWidget *ChatMessageWidget::codeBox(const MarkdownSegment &segment)
+{
+    auto *box = new QFrame(this);
+    box->setObjectName(QStringLiteral("codeBlock"));
+    box->setStyleSheet(QStringLiteral("#codeBlock { background: palette(alternate-base); border: 1px solid palette(midlight); "
+                                      "border-radius: 6px; }"));
+    auto *language = new QLabel(segment.language.isEmpty() ? tr("code") : segment.language, box);
+    language->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    auto *copy = smallButton(tr("Copy"), tr("Copy this code"), box);
+    copy->setObjectName(QStringLiteral("copyCode"));
+    auto *code = new QLabel(box);
+    code->setObjectName(QStringLiteral("codeText"));
+    code->setTextFormat(Qt::PlainText);
+    code->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    code->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    code->setWordWrap(true);
+    code->setText(segment.text);
+    connect(copy, &QToolButton::clicked, code, [code] { QApplication::clipboard()->setText(code->text()); });
+    auto *top = new QHBoxLayout;
+    top->addWidget(language);
+    top->addStretch(1);
+    top->addWidget(copy);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(10, 4, 10, 8);
+    layout->setSpacing(2);
+    layout->addLayout(top);
+    layout->addWidget(code);
+    return box;
+}
+
+void ChatMessageWidget::render()
+{
+    const ConversationMessage &m = m_message;
+    const bool assistant = m.role == QLatin1String("assistant");
+    const bool streaming = m.status == ConversationMessage::Status::Streaming;
+    m_who->setText(assistant ? tr("Assistant") : tr("You"));
+    setStyleSheet(assistant ? QString()
+                            : QStringLiteral("#chatMessage { background: palette(alternate-base); border-radius: 8px; }"));
+    m_copy->setVisible(!streaming && !m.content.isEmpty());
+    m_edit->setVisible(!assistant);
+    m_regenerate->setVisible(assistant && m_lastReply && !streaming);
+
+    QList<MarkdownSegment> segments;
+    if (assistant) {
+        segments = splitMarkdown(m.content);
+        if (streaming && segments.isEmpty())
+            segments.append({false, {}, tr("…")});
+    } else {
+        segments.append({false, {}, m.content});
+    }
+    // Rebuild only when the shape changes; while streaming, usually only the last text grows.
+    bool sameShape = segments.size() == m_segments.size();
+    for (qsizetype i = 0; sameShape && i < segments.size(); ++i)
+        sameShape = segments.at(i).code == m_segments.at(i).code;
+    if (!sameShape) {
+        for (QWidget *w : std::as_const(m_segmentWidgets))
+            w->deleteLater();
+        m_segmentWidgets.clear();
+        for (const MarkdownSegment &s : segments) {
+            QWidget *w = nullptr;
+            if (s.code) {
+                w = codeBox(s);
+            } else {
+                auto *label = new QLabel(this);
+                label->setObjectName(QStringLiteral("messageText"));
+                label->setWordWrap(true);
+                label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+                label->setOpenExternalLinks(true);
+                w = label;
+            }
+            m_body->addWidget(w);
+            m_segmentWidgets.append(w);
+        }
+        m_segments.clear();
+        m_segments.resize(segments.size());
+    }
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        if (segments.at(i) == m_segments.at(i))
+            continue;
+        const MarkdownSegment &s = segments.at(i);
+        if (s.code) {
+            m_segmentWidgets.at(i)->findChild<QLabel *>(QStringLiteral("codeText"))->setText(s.text);
+            const QList<QLabel *> labels = m_segmentWidgets.at(i)->findChildren<QLabel *>();
+            if (!labels.isEmpty() && labels.first()->objectName().isEmpty())
+                labels.first()->setText(s.language.isEmpty() ? tr("code") : s.language);
+        } else {
+            auto *label = static_cast<QLabel *>(m_segmentWidgets.at(i));
+            // What the user typed is shown as typed; replies are Markdown.
+            label->setTextFormat(assistant ? Qt::MarkdownText : Qt::PlainText);
+            label->setText(s.text.trimmed());
+        }
+    }
+    m_segments = segments;
+
+    m_errorBox->setVisible(m.status == ConversationMessage::Status::Error);
+    m_errorText->setText(m.error);
+    m_retry->setVisible(m_lastReply);
+    const QString stats = assistant && !streaming ? statsLine(m) : QString();
+    m_stats->setText(stats);
+    m_stats->setVisible(!stats.isEmpty());
+}
+
+QString ChatMessageWidget::renderedText() const
+{
+    QStringList out;
+    for (QWidget *w : m_segmentWidgets) {
+        if (auto *label = qobject_cast<QLabel *>(w))
+            out << label->text();
+        else if (auto *code = w->findChild<QLabel *>(QStringLiteral("codeText")))
+            out << code->text();
+    }
+    return out.join(QLatin1Char('\n'));
+}
+
+} // namespace patchbay

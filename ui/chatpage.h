@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QHash>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+
+namespace patchbay {
+
+class ChatClient;
+class ChatInput;
+class ChatModelPicker;
+class ChatSession;
+class ChatView;
+class ConversationList;
+class Workspace;
+
+// The chat workbench: conversations on the left, the open one on the right with its model,
+// settings, messages and the message box. Talks to models through the local gateway.
+class ChatPage : public QWidget
+{
+    Q_OBJECT
+public:
+    ChatPage(Workspace *workspace, ChatClient *client, QWidget *parent = nullptr);
+
+    ChatSession *session() const { return m_session; }
+    ChatInput *input() const { return m_input; }
+    ChatModelPicker *modelPicker() const { return m_picker; }
+    ChatView *view() const { return m_view; }
+    ConversationList *conversations() const { return m_list; }
+    QPushButton *sendButton() const { return m_send; }
+
+    void openConversation(qint64 id);
+    void newChat();
+
+private:
+    void sendOrStop();
+    void editSettings();
+    void showModelProblem(const QString &error);
+
+    Workspace *m_workspace;
+    ChatClient *m_client;
+    ChatSession *m_session;
+    ConversationList *m_list;
+    ChatModelPicker *m_picker;
+    QPushButton *m_settings;
+    QLabel *m_modelProblem;
+    ChatView *m_view;
+    ChatInput *m_input;
+    QPushButton *m_send;
+    QHash<qint64, QString> m_drafts; // what was typed but not sent, per conversation
+    int m_editIndex = -1;            // the user message being edited, or -1
+};
+
+} // namespace patchbay
