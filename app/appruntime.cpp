@@ -4,11 +4,15 @@
 #include "configstore.h"
 #include "database.h"
 #include "gatewayservice.h"
+#include "ledgerquery.h"
+#include "usagelimits.h"
 #include "providerkeys.h"
 #include "secretstore.h"
 #include "usageledger.h"
 
 #include <QDir>
+
+#include <QDateTime>
 
 namespace patchbay {
 
@@ -79,6 +83,12 @@ void AppRuntime::withKeys(std::function<void(const QHash<QString, QString> &)> t
 
 void AppRuntime::startGateway()
 {
+    // Budgets hold across restarts: the gateway starts from what the ledger says was spent.
+    const QDateTime now = QDateTime::currentDateTime();
+    const LedgerQuery ledger(database());
+    m_gateway->seedSpend(ledger.spendSince(UsageLimits::startOfDay(now).toMSecsSinceEpoch()),
+                         ledger.spendSince(UsageLimits::startOfMonth(now).toMSecsSinceEpoch()));
+    m_gateway->updateTokenPolicies(tokens().activePolicies());
     withKeys([this](const QHash<QString, QString> &keys) {
         m_gateway->start(m_config, keys, tokens().activeHashes());
     });
@@ -116,6 +126,7 @@ void AppRuntime::reloadKeys()
 void AppRuntime::reloadTokens()
 {
     m_gateway->updateTokens(tokens().activeHashes());
+    m_gateway->updateTokenPolicies(tokens().activePolicies());
 }
 
 } // namespace patchbay

@@ -6,6 +6,9 @@
 #include "gatewayservice.h"
 #include "ledgerexport.h"
 #include "ledgerquery.h"
+#include "pricecatalog.h"
+#include "repricer.h"
+#include "tokenpolicy.h"
 #include "logging.h"
 #include "secretstore.h"
 #include "unixsignals.h"
@@ -114,6 +117,40 @@ int exportLedger(AppRuntime &runtime, const QCommandLineParser &parser)
     return 0;
 }
 
+int repriceLedger(AppRuntime &runtime)
+{
+    // The ledger writes on; the repricer takes its own connection and short transactions.
+    runtime.ledger()->flush();
+    Repricer repricer(PriceCatalog::bundled(), runtime.config().providers);
+    RepriceResult result;
+    QString error;
+    if (!repricer.run(runtime.paths().databaseFile(), &result, &error))
+        return fail(error);
+    print(QStringLiteral("Repriced %1 request(s) with %2; %3 have no known price; %4 belong to providers no longer configured.")
+              .arg(result.repriced)
+              .arg(PriceCatalog::bundled().version())
+              .arg(result.unknown)
+              .arg(result.skipped));
+    return 0;
+}
+
+int setTokenLimits(AppRuntime &runtime, const QString &name, const QString &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &parseError);
+    if (!doc.isObject())
+        return fail(QStringLiteral("--limits takes a JSON object, e.g. '{\"requests_per_minute\": 60, \"usd_per_day\": 5, "
+                                   "\"allowed_models\": [\"openai/gpt-4o-mini\"]}' ({} removes every limit)."));
+    TokenPolicy policy;
+    QString error;
+    if (!TokenPolicy::fromJson(doc.object(), &policy, &error) || !runtime.tokens().setPolicy(name, policy, &error))
+        return fail(error);
+    print(policy.isEmpty() ? QStringLiteral("The token \"%1\" has no limits now.").arg(name)
+                           : QStringLiteral("The token \"%1\" now has these limits: %2")
+                                 .arg(name, QString::fromUtf8(QJsonDocument(policy.toJson()).toJson(QJsonDocument::Compact))));
+    return 0;
+}
+
 int backupDatabase(AppRuntime &runtime, const QString &file)
 {
     runtime.ledger()->flush();
@@ -174,6 +211,9 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("export"), QStringLiteral("Write the ledger's requests to <file> (.csv or .json, by its name) and exit. Replaces the file if it exists."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("from"), QStringLiteral("With --export: only requests from <when> on (ISO 8601: 2025-06-01 is local midnight, or 2025-06-01T14:30:00Z)."), QStringLiteral("when")});
     parser.addOption({QStringLiteral("to"), QStringLiteral("With --export: only requests before <when>; --to 2025-07-01 ends with June."), QStringLiteral("when")});
+    parser.addOption({QStringLiteral("reprice"), QStringLiteral("Recompute every ledger row's cost from the bundled price catalog and the price overrides in config.json, and exit.")});
+    parser.addOption({QStringLiteral("token-limits"), QStringLiteral("Set the limits of the access token called <name> to the JSON given with --limits, and exit."), QStringLiteral("name")});
+    parser.addOption({QStringLiteral("limits"), QStringLiteral("With --token-limits: {\"allowed_models\": [...], \"requests_per_minute\": n, \"tokens_per_minute\": n, \"usd_per_day\": x, \"usd_per_month\": x}."), QStringLiteral("json")});
     parser.addOption({QStringLiteral("backup"), QStringLiteral("Write a consistent copy of patchbay.db to <file>, which must not exist yet, and exit. Safe while Patchbay runs."), QStringLiteral("file")});
     parser.process(app);
 
@@ -215,6 +255,10 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("--from and --to go with --export."));
     if (parser.isSet(QStringLiteral("backup")))
         return backupDatabase(runtime, parser.value(QStringLiteral("backup")));
+    if (parser.isSet(QStringLiteral("reprice")))
+        return repriceLedger(runtime);
+    if (parser.isSet(QStringLiteral("token-limits")))
+        return setTokenLimits(runtime, parser.value(QStringLiteral("token-limits")), parser.value(QStringLiteral("limits")));
 
     Logging::install(runtime.paths().logDir(), QStringLiteral("patchbayd"));
     UnixSignals signalWatcher;
@@ -230,6 +274,9 @@ int main(int argc, char *argv[])
         print(QStringLiteral("Patchbay gateway listening on %1").arg(baseUrl));
         qInfo().noquote() << "Gateway listening on" << baseUrl << "with" << runtime.config().providers.size()
                           << "provider(s); config" << runtime.paths().configFile();
+        if (!runtime.config().gateway.isLoopback())
+            qWarning().noquote() << "The gateway listens on" << runtime.config().gateway.bindAddress
+                                 << "and other machines can reach it; every call needs an access token.";
         if (runtime.config().gateway.requireTokens && runtime.tokens().activeHashes().isEmpty())
             qWarning().noquote() << "No access tokens exist yet, so every call will be refused. Create one with"
                                  << "\"patchbayd --create-token NAME\".";

@@ -3,6 +3,7 @@
 #include "dialects.h"
 #include "httpconnection.h"
 #include "targethealth.h"
+#include "usagelimits.h"
 #include "usageledger.h"
 
 #include <QJsonArray>
@@ -473,8 +474,11 @@ UsageRecord ChatRelay::completedRecord(int status, const QString &error)
 
 void ChatRelay::recordAttempt(int status, const QString &error)
 {
+    const UsageRecord r = completedRecord(status, error);
+    if (m_ctx.limits)
+        m_ctx.limits->record(r.client, TokenUsage::orZero(r.inputTokens) + TokenUsage::orZero(r.outputTokens), r.costUsd.value_or(0.0));
     if (m_ctx.ledger)
-        m_ctx.ledger->append(completedRecord(status, error));
+        m_ctx.ledger->append(r);
 }
 
 void ChatRelay::finish(int status, const QString &error)

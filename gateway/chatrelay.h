@@ -19,6 +19,7 @@ namespace patchbay {
 
 class HttpConnection;
 class TargetHealth;
+class UsageLimits;
 class UpstreamPool;
 class UsageLedger;
 
@@ -41,6 +42,7 @@ public:
         RetryConfig retry;
         TargetHealth *health = nullptr; // learns from every attempt; may be null
         PriceCatalog prices;            // what each attempt cost
+        UsageLimits *limits = nullptr;  // learns each attempt's tokens and cost; may be null
         UsageRecord record; // filled in as far as the gateway knows before the call
         const ClientCodec *client = nullptr;
         ChatRequest request; // as the client codec read it

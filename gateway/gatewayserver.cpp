@@ -71,6 +71,7 @@ bool GatewayServer::listen(const GatewayConfig &config, QString *error)
 {
     m_config = config;
     m_http->setLimits(config.limits);
+    m_limits.setOverallBudget(config.usdPerDay, config.usdPerMonth);
     return m_http->listen(QHostAddress(config.bindAddress), config.port, error);
 }
 
@@ -114,7 +115,7 @@ std::optional<QString> GatewayServer::admit(HttpConnection *connection)
         respondError(connection, clientCodecFor(connection->request()), ApiError::badRequest(QStringLiteral("The request has no Host header, which HTTP/1.1 requires.")));
         return std::nullopt;
     }
-    if (!host.isEmpty() && !isLoopbackHost(host, m_config.bindAddress)) {
+    if (!host.isEmpty() && !isAllowedHost(host)) {
         respondError(connection, clientCodecFor(connection->request()), ApiError::forbidden(
             QStringLiteral("Patchbay only answers requests addressed to this machine (Host \"%1\" is not localhost). "
                            "This protects your keys from web pages that rebind their DNS name to 127.0.0.1.")
@@ -122,11 +123,30 @@ std::optional<QString> GatewayServer::admit(HttpConnection *connection)
         return std::nullopt;
     }
     if (const QByteArray origin = request.headers.value("origin"); !origin.isEmpty()) {
-        respondError(connection, clientCodecFor(connection->request()), ApiError::forbidden(
-            QStringLiteral("Patchbay refuses requests from web pages (Origin \"%1\") so that a site you visit cannot "
-                           "spend your provider credit. Call it from a program instead of a browser.")
-                .arg(QString::fromLatin1(origin))));
-        return std::nullopt;
+        if (!m_config.allowedOrigins.contains(QString::fromLatin1(origin).toLower())) {
+            respondError(connection, clientCodecFor(connection->request()), ApiError::forbidden(
+                QStringLiteral("Patchbay refuses requests from web pages (Origin \"%1\") so that a site you visit cannot "
+                               "spend your provider credit. Call it from a program, or add the origin to "
+                               "gateway.allowed_origins if you trust it.")
+                    .arg(QString::fromLatin1(origin))));
+            return std::nullopt;
+        }
+        // An allow-listed page may read the answers; no wildcard, ever.
+        HttpHeaders cors;
+        cors.add("Access-Control-Allow-Origin", origin);
+        cors.add("Vary", "Origin");
+        cors.add("Access-Control-Expose-Headers", "X-Request-Id, request-id, Retry-After");
+        connection->setExtraResponseHeaders(cors);
+        if (request.method == "OPTIONS") {
+            // The preflight carries no credentials; it only learns what the real call may send.
+            HttpHeaders headers;
+            headers.add("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            const QByteArray asked = request.headers.value("access-control-request-headers");
+            headers.add("Access-Control-Allow-Headers", asked.isEmpty() ? QByteArray("authorization, content-type, x-api-key") : asked);
+            headers.add("Access-Control-Max-Age", "600");
+            connection->respond(204, headers, {});
+            return std::nullopt;
+        }
     }
     if (!m_config.requireTokens || request.path() == "/health")
         return QString();
@@ -287,8 +307,8 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     record.client = client;
     record.endpoint = QString::fromLatin1(connection->request().path());
 
-    const auto reject = [&](const ApiError &error) {
-        respondError(connection, codec, error);
+    const auto reject = [&](const ApiError &error, const HttpHeaders &headers = {}) {
+        respondError(connection, codec, error, headers);
         record.status = error.status;
         record.error = error.message;
         record.latencyMs = connection->requestTimer().elapsed();
@@ -323,6 +343,16 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
         context.request.stream = context.body.value(QLatin1String("stream")).toBool(false);
         context.request.clientWantsStreamUsage = true; // nothing to inject or strip here
     }
+    if (const QString refusal = m_limits.modelRefusal(client, record.requestedModel); !refusal.isEmpty()) {
+        reject({403, refusal, QStringLiteral("permission_error"), QStringLiteral("model_not_allowed")});
+        return;
+    }
+    if (const std::optional<LimitHit> hit = m_limits.admit(client)) {
+        HttpHeaders headers;
+        headers.add("Retry-After", QByteArray::number(hit->retryAfterSeconds));
+        reject({429, hit->message, QStringLiteral("rate_limit_error"), QStringLiteral("limit_reached")}, headers);
+        return;
+    }
     const QList<Route> routes = m_router.candidates(record.requestedModel, &m_health, QRandomGenerator::global());
     const std::optional<Route> route = routes.isEmpty() ? std::nullopt : std::optional<Route>(routes.first());
     if (!route) {
@@ -356,12 +386,24 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     context.retry = m_router.routing().retry;
     context.health = &m_health;
     context.prices = m_prices;
+    context.limits = &m_limits;
     context.record = record;
     context.client = codec;
     context.upstreamPathSuffix = suffix;
     context.clientHeaders = connection->request().headers;
     auto *relay = new ChatRelay(std::move(context), this);
     relay->start();
+}
+
+bool GatewayServer::isAllowedHost(QByteArray host) const
+{
+    if (isLoopbackHost(host, m_config.bindAddress))
+        return true;
+    if (host.startsWith('['))
+        host = host.mid(1, host.indexOf(']') - 1);
+    else if (const qsizetype colon = host.lastIndexOf(':'); colon >= 0)
+        host = host.left(colon);
+    return m_config.allowedHosts.contains(QString::fromLatin1(host).toLower());
 }
 
 const ClientCodec *GatewayServer::clientCodecFor(const HttpRequestHead &request)
@@ -371,9 +413,10 @@ const ClientCodec *GatewayServer::clientCodecFor(const HttpRequestHead &request)
     return Dialects::client(anthropic ? Dialect::Anthropic : Dialect::OpenAi);
 }
 
-void GatewayServer::respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error)
+void GatewayServer::respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error,
+                                 const HttpHeaders &extraHeaders)
 {
-    HttpHeaders headers;
+    HttpHeaders headers = extraHeaders;
     headers.add("Content-Type", "application/json");
     const QByteArray id = ChatRelay::newRequestId().toLatin1();
     headers.add("X-Request-Id", id);

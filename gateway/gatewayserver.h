@@ -6,6 +6,7 @@
 #include "modelrouter.h"
 #include "pricecatalog.h"
 #include "targethealth.h"
+#include "usagelimits.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -36,6 +37,10 @@ public:
     void setProviders(const QList<ProviderConfig> &providers, const QHash<QString, QString> &keys);
     void setRouting(const RoutingConfig &routing);
     void setTokens(const QHash<QByteArray, QString> &tokenHashes) { m_tokens = tokenHashes; }
+    void setTokenPolicies(const QHash<QString, TokenPolicy> &policies) { m_limits.setPolicies(policies); }
+    // Spend so far today and this month per client, from the ledger, so budgets hold across restarts.
+    void seedSpend(const QHash<QString, double> &today, const QHash<QString, double> &thisMonth) { m_limits.seed(today, thisMonth); }
+    UsageLimits &limits() { return m_limits; }
 
 private:
     void handle(HttpConnection *connection);
@@ -48,7 +53,9 @@ private:
     // A chat call in the client's dialect; suffix names another endpoint beside the provider's
     // chat endpoint (count_tokens), which only a provider of the same dialect has.
     void serveChat(HttpConnection *connection, const QString &client, Dialect dialect, const QString &suffix);
-    static void respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error);
+    static void respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error,
+                             const HttpHeaders &extraHeaders = {});
+    bool isAllowedHost(QByteArray host) const;
     static const ClientCodec *clientCodecFor(const HttpRequestHead &request);
 
     UsageLedger *m_ledger;
@@ -59,6 +66,7 @@ private:
     ModelRouter m_router;
     TargetHealth m_health;
     PriceCatalog m_prices = PriceCatalog::bundled();
+    UsageLimits m_limits;
     QHash<QString, QString> m_keys;
     QHash<QByteArray, QString> m_tokens;
 };

@@ -76,4 +76,14 @@ void GatewayService::updateTokens(const QHash<QByteArray, QString> &tokenHashes)
     QMetaObject::invokeMethod(m_server, [s = m_server, tokenHashes] { s->setTokens(tokenHashes); });
 }
 
+void GatewayService::updateTokenPolicies(const QHash<QString, TokenPolicy> &policies)
+{
+    QMetaObject::invokeMethod(m_server, [s = m_server, policies] { s->setTokenPolicies(policies); });
+}
+
+void GatewayService::seedSpend(const QHash<QString, double> &today, const QHash<QString, double> &thisMonth)
+{
+    QMetaObject::invokeMethod(m_server, [s = m_server, today, thisMonth] { s->seedSpend(today, thisMonth); });
+}
+
 } // namespace patchbay

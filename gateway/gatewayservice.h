@@ -1,6 +1,7 @@
 #pragma once
 
 #include "appconfig.h"
+#include "tokenpolicy.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -31,6 +32,10 @@ public:
     void updateProviders(const AppConfig &config, const QHash<QString, QString> &providerKeys);
     // token hash (see AccessTokenStore::hash) → client name.
     void updateTokens(const QHash<QByteArray, QString> &tokenHashes);
+    // client name → its limits and budgets.
+    void updateTokenPolicies(const QHash<QString, TokenPolicy> &policies);
+    // What each client spent today and this month, read from the ledger at start.
+    void seedSpend(const QHash<QString, double> &today, const QHash<QString, double> &thisMonth);
 
     bool isRunning() const { return m_running; }
     // e.g. "http://127.0.0.1:7229/v1"; empty while stopped.

@@ -185,6 +185,8 @@ void HttpConnection::writeHead(int status, const HttpHeaders &headers, bool chun
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     for (const auto &h : headers.items())
         out += h.first + ": " + h.second + "\r\n";
+    for (const auto &h : m_extraHeaders.items())
+        out += h.first + ": " + h.second + "\r\n";
     if (chunked)
         out += "Transfer-Encoding: chunked\r\n";
     else
@@ -233,6 +235,7 @@ void HttpConnection::finishResponse()
     m_inRequest = false;
     m_head = {};
     m_body.clear();
+    m_extraHeaders = HttpHeaders();
     if (!m_keepAlive) {
         m_socket->disconnectFromHost();
         return;

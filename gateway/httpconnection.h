@@ -29,6 +29,8 @@ public:
     // When the request's head was complete; the gateway's clock for latency.
     const QElapsedTimer &requestTimer() const { return m_requestTimer; }
 
+    // Headers every response to the current request carries (CORS for an allowed origin).
+    void setExtraResponseHeaders(const HttpHeaders &headers) { m_extraHeaders = headers; }
     void respond(int status, const HttpHeaders &headers, const QByteArray &body);
     void beginChunked(int status, const HttpHeaders &headers);
     void writeChunk(const QByteArray &data);
@@ -63,6 +65,7 @@ private:
     HttpRequestHead m_head;
     QByteArray m_body;
     QElapsedTimer m_requestTimer;
+    HttpHeaders m_extraHeaders;
     QTimer m_headerTimer; // the head must arrive within limits.headerTimeoutMs
     QTimer m_idleTimer;   // nothing at all happens for limits.idleTimeoutMs
     bool m_inRequest = false;      // a request is with the handler

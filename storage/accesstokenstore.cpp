@@ -2,6 +2,7 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -64,8 +65,8 @@ QList<AccessTokenInfo> AccessTokenStore::list(QString *error) const
 {
     QList<AccessTokenInfo> out;
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT t.name, t.created_at, (SELECT MAX(r.started_at) FROM requests r WHERE r.client = t.name), t.revoked_at "
-                                "FROM access_tokens t ORDER BY t.created_at"))) {
+    if (!q.exec(QStringLiteral("SELECT t.name, t.created_at, (SELECT MAX(r.started_at) FROM requests r WHERE r.client = t.name), t.revoked_at, "
+                                "t.policy FROM access_tokens t ORDER BY t.created_at"))) {
         if (error)
             *error = QStringLiteral("Could not read the access tokens: %1").arg(q.lastError().text());
         return out;
@@ -76,7 +77,44 @@ QList<AccessTokenInfo> AccessTokenStore::list(QString *error) const
         info.createdAtMs = q.value(1).toLongLong();
         info.lastUsedAtMs = q.value(2).isNull() ? -1 : q.value(2).toLongLong();
         info.revoked = !q.value(3).isNull();
+        QString ignored;
+        TokenPolicy::fromJson(QJsonDocument::fromJson(q.value(4).toByteArray()).object(), &info.policy, &ignored);
         out.append(info);
+    }
+    return out;
+}
+
+bool AccessTokenStore::setPolicy(const QString &name, const TokenPolicy &policy, QString *error)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE access_tokens SET policy = ? WHERE name = ? AND revoked_at IS NULL"));
+    q.addBindValue(QString::fromUtf8(QJsonDocument(policy.toJson()).toJson(QJsonDocument::Compact)));
+    q.addBindValue(name);
+    if (!q.exec()) {
+        *error = QStringLiteral("Could not store the token's limits: %1").arg(q.lastError().text());
+        return false;
+    }
+    if (q.numRowsAffected() == 0) {
+        *error = QStringLiteral("No active token is named \"%1\".").arg(name);
+        return false;
+    }
+    return true;
+}
+
+QHash<QString, TokenPolicy> AccessTokenStore::activePolicies(QString *error) const
+{
+    QHash<QString, TokenPolicy> out;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT name, policy FROM access_tokens WHERE revoked_at IS NULL AND policy != '{}'"))) {
+        if (error)
+            *error = QStringLiteral("Could not read the access tokens: %1").arg(q.lastError().text());
+        return out;
+    }
+    while (q.next()) {
+        TokenPolicy policy;
+        QString ignored;
+        if (TokenPolicy::fromJson(QJsonDocument::fromJson(q.value(1).toByteArray()).object(), &policy, &ignored) && !policy.isEmpty())
+            out.insert(q.value(0).toString(), policy);
     }
     return out;
 }

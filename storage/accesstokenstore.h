@@ -6,6 +6,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include "tokenpolicy.h"
+
 namespace patchbay {
 
 struct AccessTokenInfo
@@ -14,6 +16,7 @@ struct AccessTokenInfo
     qint64 createdAtMs = 0;
     qint64 lastUsedAtMs = -1; // the token's newest ledger row; -1 if it was never used
     bool revoked = false;
+    TokenPolicy policy;
 };
 
 // Client access tokens for the gateway: one per program, shown once at creation and stored
@@ -29,6 +32,9 @@ public:
     QList<AccessTokenInfo> list(QString *error = nullptr) const;
     // hash → name of every token not revoked, for the gateway's in-memory check.
     QHash<QByteArray, QString> activeHashes(QString *error = nullptr) const;
+    bool setPolicy(const QString &name, const TokenPolicy &policy, QString *error);
+    // name → policy of every token not revoked that has one.
+    QHash<QString, TokenPolicy> activePolicies(QString *error = nullptr) const;
 
     static QByteArray hash(const QByteArray &token);
 

@@ -265,6 +265,42 @@ bool gatewayFromJson(const QJsonValue &value, GatewayConfig *g, QString *error)
             || !readPositiveInt(l, "idle_timeout_ms", lw, &g->limits.idleTimeoutMs, error))
             return false;
     }
+    for (const char *key : {"allowed_hosts", "allowed_origins"}) {
+        const QJsonValue list = o.value(QLatin1String(key));
+        if (list.isUndefined())
+            continue;
+        if (!list.isArray()) {
+            *error = QStringLiteral("gateway.%1 must be a list of strings.").arg(QLatin1String(key));
+            return false;
+        }
+        QStringList &target = qstrcmp(key, "allowed_hosts") == 0 ? g->allowedHosts : g->allowedOrigins;
+        for (const QJsonValue &v : list.toArray()) {
+            const QString entry = v.toString().trimmed();
+            if (entry.isEmpty() || entry == QLatin1String("*")) {
+                *error = QStringLiteral("gateway.%1 takes exact names, such as \"https://app.example.com\"; \"*\" would let "
+                                        "any web page use your keys.").arg(QLatin1String(key));
+                return false;
+            }
+            target << entry.toLower();
+        }
+    }
+    const QJsonObject budget = o.value(QLatin1String("budget")).toObject();
+    for (const char *key : {"usd_per_day", "usd_per_month"}) {
+        const QJsonValue v = budget.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull())
+            continue;
+        if (!v.isDouble() || v.toDouble() < 0) {
+            *error = QStringLiteral("gateway.budget.%1 must be a number of dollars, 0 or more.").arg(QLatin1String(key));
+            return false;
+        }
+        (qstrcmp(key, "usd_per_day") == 0 ? g->usdPerDay : g->usdPerMonth) = v.toDouble();
+    }
+    // Anyone on the network could spend the user's credit through an open gateway.
+    if (!g->isLoopback() && !g->requireTokens) {
+        *error = QStringLiteral("gateway.require_tokens must stay true while gateway.bind_address (%1) is not a loopback "
+                                "address: other machines could otherwise spend your provider credit.").arg(g->bindAddress);
+        return false;
+    }
     return true;
 }
 
@@ -293,6 +329,11 @@ bool ledgerFromJson(const QJsonValue &value, LedgerConfig *l, QString *error)
 }
 
 } // namespace
+
+bool GatewayConfig::isLoopback() const
+{
+    return QHostAddress(bindAddress).isLoopback();
+}
 
 const ProviderConfig *AppConfig::provider(const QString &id) const
 {
@@ -352,7 +393,19 @@ QJsonObject AppConfig::toJson() const
                      {QStringLiteral("max_body_bytes"), l.maxBodyBytes},
                      {QStringLiteral("header_timeout_ms"), l.headerTimeoutMs},
                      {QStringLiteral("idle_timeout_ms"), l.idleTimeoutMs}}}};
-    QJsonObject out{{QStringLiteral("providers"), providerArray}, {QStringLiteral("gateway"), gatewayObject}};
+    QJsonObject gatewayJson = gatewayObject;
+    if (!gateway.allowedHosts.isEmpty())
+        gatewayJson.insert(QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(gateway.allowedHosts));
+    if (!gateway.allowedOrigins.isEmpty())
+        gatewayJson.insert(QStringLiteral("allowed_origins"), QJsonArray::fromStringList(gateway.allowedOrigins));
+    QJsonObject budget;
+    if (gateway.usdPerDay)
+        budget.insert(QStringLiteral("usd_per_day"), *gateway.usdPerDay);
+    if (gateway.usdPerMonth)
+        budget.insert(QStringLiteral("usd_per_month"), *gateway.usdPerMonth);
+    if (!budget.isEmpty())
+        gatewayJson.insert(QStringLiteral("budget"), budget);
+    QJsonObject out{{QStringLiteral("providers"), providerArray}, {QStringLiteral("gateway"), gatewayJson}};
     if (routing != RoutingConfig{})
         out.insert(QStringLiteral("routing"), routing.toJson());
     if (ledger != LedgerConfig{})

@@ -68,6 +68,12 @@ struct GatewayConfig
     quint16 port = 7229; // "PBAY" on a phone keypad; no popular local tool uses it
     bool requireTokens = true;
     GatewayLimits limits;
+    QStringList allowedHosts;   // Host names besides loopback that may address the gateway
+    QStringList allowedOrigins; // web origins that may call it (CORS); none by default
+    std::optional<double> usdPerDay;   // spend limit over all clients, the local calendar day
+    std::optional<double> usdPerMonth; // and month
+
+    bool isLoopback() const;
     bool operator==(const GatewayConfig &) const = default;
 };
 

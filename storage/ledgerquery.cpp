@@ -256,4 +256,20 @@ QList<LatencyStats> LedgerQuery::latencyPerModel(qint64 fromMs, qint64 toMs, QSt
     return out;
 }
 
+QHash<QString, double> LedgerQuery::spendSince(qint64 fromMs, QString *error) const
+{
+    QHash<QString, double> out;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT client, SUM(cost_usd) FROM requests WHERE started_at >= ? AND cost_usd IS NOT NULL GROUP BY client"));
+    q.addBindValue(fromMs);
+    if (!q.exec()) {
+        if (error)
+            *error = QStringLiteral("Could not read the spend so far: %1").arg(q.lastError().text());
+        return out;
+    }
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toDouble());
+    return out;
+}
+
 } // namespace patchbay

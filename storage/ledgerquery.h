@@ -2,6 +2,7 @@
 
 #include "usagerecord.h"
 
+#include <QHash>
 #include <QList>
 #include <QSqlDatabase>
 
@@ -83,6 +84,10 @@ public:
     static QString modelsSql();
     static QString latencySql();
     static QString rangeSql();
+
+    // Cost per client (token name) of every call since fromMs; the gateway seeds its budgets
+    // with it at start.
+    QHash<QString, double> spendSince(qint64 fromMs, QString *error = nullptr) const;
 
 private:
     QList<UsageBucket> usage(qint64 fromMs, qint64 toMs, LedgerDimension by, std::optional<qint64> utcOffsetMs,

@@ -211,6 +211,8 @@ const QList<Migration> &allMigrations()
           R"(CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations BEGIN
                 INSERT INTO conversations_fts(conversations_fts, rowid, title) VALUES ('delete', old.id, old.title);
                 INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title); END)"}},
+        // Per-token limits and budgets, as JSON: they grow without a migration each.
+        {"0006_access_token_policies", {"ALTER TABLE access_tokens ADD COLUMN policy TEXT NOT NULL DEFAULT '{}'"}},
     };
     return steps;
 }

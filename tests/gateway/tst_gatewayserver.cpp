@@ -482,6 +482,61 @@ private Q_SLOTS:
         QVERIFY2(ms > 8000 && ms <= 10000, QByteArray::number(ms).constData());
     }
 
+    void tokenLimitsAnswer429InTheCallersShape()
+    {
+        TokenPolicy p;
+        p.requestsPerMinute = 1;
+        p.allowedModels = {QStringLiteral("fake/gpt-test")};
+        m_server->setTokenPolicies({{QStringLiteral("tester"), p}});
+        QCOMPARE(post(chatBody(QStringLiteral("fake/gpt-test"))).status, 200);
+
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/v1/chat/completions").arg(m_server->port())));
+        request.setRawHeader("Authorization", "Bearer " + kToken);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply = m_network.post(request, QJsonDocument(chatBody(QStringLiteral("fake/gpt-test"))).toJson());
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(5000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 429);
+        QVERIFY(reply->rawHeader("Retry-After").toInt() > 0);
+        const QJsonObject error = QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("error")).toObject();
+        QCOMPARE(error.value(QLatin1String("type")).toString(), QStringLiteral("rate_limit_error"));
+        QVERIFY(error.value(QLatin1String("message")).toString().contains(QStringLiteral("1 requests a minute")));
+        reply->deleteLater();
+        QCOMPARE(chatRequests().size(), 1); // the refused call never left the gateway
+        QCOMPARE(lastRow().status, 429);
+
+        const Answer other = post(chatBody(QStringLiteral("smart")));
+        QCOMPARE(other.status, 403);
+        QVERIFY(other.errorMessage().contains(QStringLiteral("may not use \"smart\"")));
+    }
+
+    void allowListedOriginGetsCorsAndItsPreflight()
+    {
+        GatewayConfig config = m_config;
+        config.allowedOrigins = {QStringLiteral("https://app.example.com")};
+        config.allowedHosts = {QStringLiteral("patchbay.internal")};
+        m_server->close();
+        QString error;
+        QVERIFY2(m_server->listen(config, &error), qPrintable(error));
+
+        const QByteArray preflight = rawExchange(
+            "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nOrigin: https://app.example.com\r\n"
+            "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: authorization, content-type\r\n\r\n");
+        QVERIFY2(preflight.startsWith("HTTP/1.1 204"), preflight.constData());
+        QVERIFY(preflight.contains("Access-Control-Allow-Origin: https://app.example.com"));
+        QVERIFY(preflight.contains("Access-Control-Allow-Headers: authorization, content-type"));
+        QVERIFY(!preflight.contains("Access-Control-Allow-Origin: *"));
+
+        const QByteArray call = rawExchange("GET /health HTTP/1.1\r\nHost: patchbay.internal:7229\r\nOrigin: https://app.example.com\r\n\r\n");
+        QVERIFY2(call.startsWith("HTTP/1.1 200"), call.constData());
+        QVERIFY(call.contains("Access-Control-Allow-Origin: https://app.example.com"));
+
+        const QByteArray foreign = rawExchange(
+            "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.example\r\n\r\n");
+        QVERIFY(foreign.startsWith("HTTP/1.1 403"));
+        QVERIFY(!foreign.contains("Access-Control-Allow-Origin"));
+    }
+
     void keepAliveAndPipelining()
     {
         QTcpSocket socket;
