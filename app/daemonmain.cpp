@@ -10,6 +10,7 @@
 #include "repricer.h"
 #include "tokenpolicy.h"
 #include "logging.h"
+#include "processlimits.h"
 #include "secretstore.h"
 #include "unixsignals.h"
 #include "usageledger.h"
@@ -261,6 +262,9 @@ int main(int argc, char *argv[])
         return setTokenLimits(runtime, parser.value(QStringLiteral("token-limits")), parser.value(QStringLiteral("limits")));
 
     Logging::install(runtime.paths().logDir(), QStringLiteral("patchbayd"));
+    if (const long files = ProcessLimits::raiseOpenFileLimit(); files >= 0 && files < 4096)
+        qWarning().noquote() << "Only" << files << "open files are allowed, so about" << files / 2
+                             << "calls can be in flight at once; raise the limit (ulimit -n) for more.";
     UnixSignals signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignals::terminationRequested, &app, &QCoreApplication::quit);
     QObject::connect(&runtime, &AppRuntime::keyProblemsChanged, &app, [](const QStringList &problems) {

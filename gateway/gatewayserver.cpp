@@ -157,6 +157,9 @@ std::optional<QString> GatewayServer::admit(HttpConnection *connection)
                            "\"patchbayd --create-token NAME\", and send it as the API key (Authorization: Bearer …).")));
         return std::nullopt;
     }
+    // A client sends the same token on every call: remember the ones already verified.
+    if (const auto known = m_verifiedTokens.constFind(token); known != m_verifiedTokens.constEnd())
+        return known.value();
     const auto it = m_tokens.constFind(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
     if (it == m_tokens.constEnd()) {
         respondError(connection, clientCodecFor(connection->request()), ApiError::unauthorized(
@@ -164,6 +167,9 @@ std::optional<QString> GatewayServer::admit(HttpConnection *connection)
                            "Gateway page or \"patchbayd --create-token NAME\"; provider keys do not work here.")));
         return std::nullopt;
     }
+    if (m_verifiedTokens.size() > 256)
+        m_verifiedTokens.clear();
+    m_verifiedTokens.insert(token, it.value());
     return it.value();
 }
 

@@ -36,7 +36,11 @@ public:
 
     void setProviders(const QList<ProviderConfig> &providers, const QHash<QString, QString> &keys);
     void setRouting(const RoutingConfig &routing);
-    void setTokens(const QHash<QByteArray, QString> &tokenHashes) { m_tokens = tokenHashes; }
+    void setTokens(const QHash<QByteArray, QString> &tokenHashes)
+    {
+        m_tokens = tokenHashes;
+        m_verifiedTokens.clear(); // a revoked token must stop working at once
+    }
     void setTokenPolicies(const QHash<QString, TokenPolicy> &policies) { m_limits.setPolicies(policies); }
     // Spend so far today and this month per client, from the ledger, so budgets hold across restarts.
     void seedSpend(const QHash<QString, double> &today, const QHash<QString, double> &thisMonth) { m_limits.seed(today, thisMonth); }
@@ -69,6 +73,7 @@ private:
     UsageLimits m_limits;
     QHash<QString, QString> m_keys;
     QHash<QByteArray, QString> m_tokens;
+    QHash<QByteArray, QString> m_verifiedTokens; // token as sent → client name, this process only
 };
 
 } // namespace patchbay

@@ -14,6 +14,8 @@ HttpServer::HttpServer(HttpConnection::Handler handler, QObject *parent)
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
+    // Qt's default backlog of 50 overflows when hundreds of clients connect at once.
+    m_server.setListenBacklogSize(1024);
     if (m_server.listen(address, port))
         return true;
     *error = m_server.serverError() == QAbstractSocket::AddressInUseError

@@ -91,7 +91,8 @@ void UpstreamCall::openSocket(bool allowReuse)
 
 void UpstreamCall::sendRequest()
 {
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (!m_reused) // a pooled socket has it already
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_state = State::AwaitingHead;
     m_timer.start(m_request.timeouts.firstByteMs);
     const QUrl &url = m_request.url;

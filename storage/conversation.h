@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QByteArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -20,6 +22,22 @@ struct Conversation
     QJsonObject params; // temperature, max_tokens, top_p: only the ones the user set
     QString compareGroup; // shared by the columns of one compare run; "" for a plain chat
     qint64 leafId = 0;    // the branch being shown; 0: the newest message's
+};
+
+// An image sent with a user message. The bytes live in the database with the message, so an
+// exported or reopened conversation still has them after the original file is gone.
+struct ConversationAttachment
+{
+    QString name;     // the file name it came from, for the tooltip and exports
+    QString mimeType; // e.g. image/png
+    QByteArray data;  // the raw file bytes
+
+    // What an OpenAI image_url part carries: data:<mime>;base64,<bytes>.
+    QString dataUrl() const
+    {
+        return QStringLiteral("data:%1;base64,%2").arg(mimeType, QString::fromLatin1(data.toBase64()));
+    }
+    friend bool operator==(const ConversationAttachment &, const ConversationAttachment &) = default;
 };
 
 // One message of a conversation. Messages form a tree through parentId so that regenerating or
@@ -42,6 +60,7 @@ struct ConversationMessage
     qint64 createdAtMs = 0;
     Status status = Status::Done;
     QString error;
+    QList<ConversationAttachment> attachments;
 };
 
 } // namespace patchbay

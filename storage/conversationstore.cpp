@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
@@ -85,6 +86,11 @@ QString text(const QString &s)
 QVariant nullIfZero(qint64 v)
 {
     return v ? QVariant(v) : QVariant();
+}
+
+QString attachmentsColumn(const QList<ConversationAttachment> &attachments)
+{
+    return QString::fromUtf8(QJsonDocument(ConversationStore::attachmentsToJson(attachments)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -250,7 +256,7 @@ QList<ConversationMessage> ConversationStore::messages(qint64 conversationId, QS
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT id, conversation_id, parent_id, role, content, model, input_tokens, output_tokens, "
-                             "cost_usd, ttft_ms, total_ms, created_at, status, error FROM messages "
+                             "cost_usd, ttft_ms, total_ms, created_at, status, error, attachments FROM messages "
                              "WHERE conversation_id = ? ORDER BY id"));
     q.addBindValue(conversationId);
     if (!q.exec()) {
@@ -275,6 +281,10 @@ QList<ConversationMessage> ConversationStore::messages(qint64 conversationId, QS
         m.createdAtMs = q.value(11).toLongLong();
         m.status = statusFromName(q.value(12).toString());
         m.error = q.value(13).toString();
+        // Nearly every message has none: skip the JSON parser for those.
+        const QByteArray attachments = q.value(14).toByteArray();
+        if (attachments.size() > 2)
+            m.attachments = attachmentsFromJson(QJsonDocument::fromJson(attachments).array());
         out.append(m);
     }
     return out;
@@ -284,8 +294,8 @@ qint64 ConversationStore::addMessage(const ConversationMessage &m, QString *erro
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO messages (conversation_id, parent_id, role, content, model, input_tokens, "
-                             "output_tokens, cost_usd, ttft_ms, total_ms, created_at, status, error) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "output_tokens, cost_usd, ttft_ms, total_ms, created_at, status, error, attachments) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     const qint64 t = m.createdAtMs ? m.createdAtMs : now();
     q.addBindValue(m.conversationId);
     q.addBindValue(nullIfZero(m.parentId));
@@ -300,6 +310,7 @@ qint64 ConversationStore::addMessage(const ConversationMessage &m, QString *erro
     q.addBindValue(t);
     q.addBindValue(statusName(m.status));
     q.addBindValue(text(m.error));
+    q.addBindValue(attachmentsColumn(m.attachments));
     if (!q.exec()) {
         failed(error, q);
         return 0;
@@ -329,6 +340,41 @@ bool ConversationStore::updateMessage(const ConversationMessage &m, QString *err
     q.addBindValue(text(m.error));
     q.addBindValue(m.id);
     return q.exec() || failed(error, q);
+}
+
+QString ConversationStore::statusText(ConversationMessage::Status status)
+{
+    return statusName(status);
+}
+
+ConversationMessage::Status ConversationStore::statusFromText(const QString &text)
+{
+    return statusFromName(text);
+}
+
+QJsonArray ConversationStore::attachmentsToJson(const QList<ConversationAttachment> &attachments)
+{
+    QJsonArray out;
+    for (const ConversationAttachment &a : attachments) {
+        out.append(QJsonObject{{QStringLiteral("name"), a.name},
+                               {QStringLiteral("mime"), a.mimeType},
+                               {QStringLiteral("data"), QString::fromLatin1(a.data.toBase64())}});
+    }
+    return out;
+}
+
+QList<ConversationAttachment> ConversationStore::attachmentsFromJson(const QJsonArray &array)
+{
+    QList<ConversationAttachment> out;
+    for (const QJsonValue &v : array) {
+        const QJsonObject o = v.toObject();
+        ConversationAttachment a;
+        a.name = o.value(QLatin1String("name")).toString();
+        a.mimeType = o.value(QLatin1String("mime")).toString();
+        a.data = QByteArray::fromBase64(o.value(QLatin1String("data")).toString().toLatin1());
+        out.append(a);
+    }
+    return out;
 }
 
 QList<ConversationMessage> ConversationStore::thread(const QList<ConversationMessage> &all, qint64 leafId)

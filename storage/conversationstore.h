@@ -2,6 +2,7 @@
 
 #include "conversation.h"
 
+#include <QJsonArray>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -16,6 +17,8 @@ class ConversationStore
 {
 public:
     explicit ConversationStore(QSqlDatabase db, std::function<qint64()> clock = {});
+
+    QSqlDatabase database() const { return m_db; } // for callers that batch writes in a transaction
 
     // Newest first, pinned ones on top, deleted ones left out. A non-empty query keeps the
     // conversations whose title or any message matches every word (FTS5, prefix match).
@@ -46,6 +49,14 @@ public:
     static QList<ConversationMessage> thread(const QList<ConversationMessage> &all, qint64 leafId);
     // The newest message that descends from (or is) id: the leaf a branch switch should show.
     static qint64 newestLeafUnder(const QList<ConversationMessage> &all, qint64 id);
+
+    // "done", "streaming", "stopped", "error": the status column's words.
+    static QString statusText(ConversationMessage::Status status);
+    static ConversationMessage::Status statusFromText(const QString &text);
+
+    // Attachments as stored and exported: [{name, mime, data (base64)}].
+    static QJsonArray attachmentsToJson(const QList<ConversationAttachment> &attachments);
+    static QList<ConversationAttachment> attachmentsFromJson(const QJsonArray &array);
 
     // Turns what the user typed into an FTS5 query: each word quoted, as a prefix.
     static QString ftsQuery(const QString &text);

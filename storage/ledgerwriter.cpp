@@ -26,6 +26,7 @@ constexpr int kPruneSlice = 5000;
 // 0.1 s each rather than one of seconds, so the write lock is released between them and a
 // failure part-way keeps what was committed.
 constexpr qsizetype kBatchRows = 5000;
+constexpr int kCoalesceMs = 20;
 // SQLITE_CONSTRAINT (the low byte of an extended code too).
 constexpr int kSqliteConstraint = 19;
 
@@ -65,10 +66,14 @@ LedgerWriter::LedgerWriter(UsageLedger *ledger, Settings settings)
     , m_connection(QStringLiteral("ledger-%1").arg(reinterpret_cast<quintptr>(this)))
     , m_spill(m_settings.spillPath)
     , m_retry(this) // children, so they follow the writer to the ledger thread
+    , m_coalesce(this)
     , m_daily(this)
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &LedgerWriter::retry);
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(kCoalesceMs);
+    connect(&m_coalesce, &QTimer::timeout, this, &LedgerWriter::writePending);
     m_daily.setInterval(kDayMs);
     connect(&m_daily, &QTimer::timeout, this, &LedgerWriter::prune);
 }
@@ -81,6 +86,7 @@ bool LedgerWriter::open(QString *error)
 void LedgerWriter::close()
 {
     m_retry.stop();
+    m_coalesce.stop();
     m_daily.stop();
     closeConnection();
 }
@@ -145,7 +151,10 @@ void LedgerWriter::wake()
         spillIfOverLimit();
         return;
     }
-    writePending();
+    // Under load a transaction per call would cost more than the call; rows appended while
+    // the timer runs post no further wake-ups and join this batch.
+    if (!m_coalesce.isActive())
+        m_coalesce.start();
 }
 
 void LedgerWriter::writePending()

@@ -67,6 +67,7 @@ private:
     QByteArray m_fileIdentity;
     LedgerSpill m_spill;
     QTimer m_retry;
+    QTimer m_coalesce; // gathers the rows of a few milliseconds into one transaction
     QTimer m_daily;
     int m_backoffMs = 0;
     bool m_failing = false;

@@ -213,6 +213,17 @@ const QList<Migration> &allMigrations()
                 INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title); END)"}},
         // Per-token limits and budgets, as JSON: they grow without a migration each.
         {"0006_access_token_policies", {"ALTER TABLE access_tokens ADD COLUMN policy TEXT NOT NULL DEFAULT '{}'"}},
+        // Workbench: images sent with a message (a JSON array of {name, mime, data: base64}, so
+        // a message and its pictures are read and exported together), and saved presets.
+        {"0007_workbench_attachments_presets",
+         {"ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
+          R"(CREATE TABLE chat_presets (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                model TEXT NOT NULL DEFAULT '',
+                system_prompt TEXT NOT NULL DEFAULT '',
+                params TEXT NOT NULL DEFAULT '{}',
+                created_at INTEGER NOT NULL))"}},
     };
     return steps;
 }

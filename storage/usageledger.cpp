@@ -184,7 +184,9 @@ void UsageLedger::settle(qsizetype count)
 bool UsageLedger::beginWake()
 {
     QMutexLocker lock(&m_mutex);
-    m_wakeScheduled = false;
+    // Outside a backoff the wake-up stays pending until takePending() collects the rows.
+    if (m_backingOff)
+        m_wakeScheduled = false;
     return m_backingOff;
 }
 
