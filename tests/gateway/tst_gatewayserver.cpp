@@ -473,6 +473,39 @@ private Q_SLOTS:
         }
     }
 
+    void aKeyPoolIsSeveralProvidersBehindOneAlias()
+    {
+        // Two keys of one account: two provider entries, one alias spreading calls across them.
+        m_fake->setExpectedKey({});
+        ProviderConfig fake = ProviderConfig();
+        fake.name = QStringLiteral("Key A");
+        fake.id = QStringLiteral("key-a");
+        fake.baseUrl = m_fake->baseUrl();
+        fake.keyRef = QStringLiteral("env:UNUSED");
+        fake.models = {QStringLiteral("gpt-test")};
+        ProviderConfig second = fake;
+        second.id = QStringLiteral("key-b");
+        second.name = QStringLiteral("Key B");
+        m_server->setProviders({fake, second}, {{QStringLiteral("key-a"), QStringLiteral("sk-key-a-000000")},
+                                                {QStringLiteral("key-b"), QStringLiteral("sk-key-b-000000")}});
+        RoutingConfig routing;
+        routing.aliases.append({QStringLiteral("pool"), QStringLiteral("fallback"),
+                                {{QStringLiteral("key-a/gpt-test"), 1}, {QStringLiteral("key-b/gpt-test"), 1}}});
+        routing.retry.attemptsPerTarget = 1;
+        routing.retry.failuresBeforeCooldown = 1;
+        m_server->setRouting(routing);
+
+        // Key A hits its rate limit: the call moves to key B, and A rests while B serves.
+        m_fake->enqueue(FakeStep::error(429, QStringLiteral("Rate limit reached for requests.")));
+        QCOMPARE(post(chatBody(QStringLiteral("pool"))).status, 200);
+        QCOMPARE(post(chatBody(QStringLiteral("pool"))).status, 200);
+        const QList<ReceivedRequest> calls = chatRequests();
+        QCOMPARE(calls.size(), 3);
+        QCOMPARE(calls[0].header("authorization"), QByteArray("Bearer sk-key-a-000000"));
+        QCOMPARE(calls[1].header("authorization"), QByteArray("Bearer sk-key-b-000000"));
+        QCOMPARE(calls[2].header("authorization"), QByteArray("Bearer sk-key-b-000000"));
+    }
+
     void retryAfterIsRead()
     {
         QCOMPARE(ChatRelay::retryAfterMs("2"), 2000);
