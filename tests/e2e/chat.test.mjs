@@ -2,6 +2,8 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Stack, FAKE_PROVIDER_KEY, TOKEN_NAME, collect, textOf, words } from './harness.mjs';
 
 const TEST = { timeout: 30_000 };
@@ -197,5 +199,22 @@ describe('chat completions through the OpenAI SDK', () => {
         const page = await stack.client().models.list();
         assert.equal(page.data[0].object, 'model');
         assert.equal(page.data[0].owned_by, 'fake');
+    });
+
+    it('leaves the provider key and the access token in no file: config, database, logs, exports', TEST, async () => {
+        await stack.client().chat.completions.create({ model: 'fake/gpt-test', messages: MESSAGES });
+        await stack.ledger(); // stops patchbayd, so the database and the log are complete
+        await stack.run(['--export', path.join(stack.dir, 'ledger.csv')]);
+        await stack.run(['--export', path.join(stack.dir, 'ledger.json')]);
+        const files = (await readdir(stack.dir, { recursive: true, withFileTypes: true }))
+            .filter((entry) => entry.isFile())
+            .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+        assert.ok(files.some((f) => f.endsWith('patchbay.db')) && files.some((f) => f.endsWith('.log')),
+                  `expected the database and a log among ${files.join(', ')}`);
+        for (const file of files) {
+            const bytes = await readFile(file);
+            assert.ok(!bytes.includes(FAKE_PROVIDER_KEY), `${file} holds the provider key`);
+            assert.ok(!bytes.includes(stack.token), `${file} holds the access token (only its hash may be kept)`);
+        }
     });
 });

@@ -346,6 +346,11 @@ export class Stack {
         return rows;
     }
 
+    // Runs a one-shot patchbayd command (e.g. --export) on this stack's folders; its stdout.
+    run(args) {
+        return this.#patchbayd(args);
+    }
+
     // Diagnostics for assertion messages.
     describe() {
         return [this.gatewayChild?.describe(), this.fakeChild?.describe()].filter(Boolean).join('\n');
