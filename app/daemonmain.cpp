@@ -5,6 +5,7 @@
 #include "database.h"
 #include "gatewayservice.h"
 #include "ledgerexport.h"
+#include "ledgerjson.h"
 #include "ledgerquery.h"
 #include "pricecatalog.h"
 #include "repricer.h"
@@ -41,11 +42,6 @@ int fail(const QString &text)
     return 1;
 }
 
-QJsonValue optional(qint64 v)
-{
-    return v < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(v);
-}
-
 int printRecentRequests(AppRuntime &runtime, const QString &countText)
 {
     bool ok = false;
@@ -57,22 +53,8 @@ int printRecentRequests(AppRuntime &runtime, const QString &countText)
     if (!error.isEmpty())
         return fail(error);
     QJsonArray out;
-    for (const UsageRecord &r : rows) {
-        out.append(QJsonObject{{QStringLiteral("request_id"), r.requestId},
-                               {QStringLiteral("started_at_ms"), r.startedAtMs},
-                               {QStringLiteral("client"), r.client},
-                               {QStringLiteral("endpoint"), r.endpoint},
-                               {QStringLiteral("provider"), r.provider},
-                               {QStringLiteral("requested_model"), r.requestedModel},
-                               {QStringLiteral("upstream_model"), r.upstreamModel},
-                               {QStringLiteral("stream"), r.stream},
-                               {QStringLiteral("status"), r.status},
-                               {QStringLiteral("error"), r.error},
-                               {QStringLiteral("input_tokens"), optional(r.inputTokens)},
-                               {QStringLiteral("output_tokens"), optional(r.outputTokens)},
-                               {QStringLiteral("latency_ms"), r.latencyMs},
-                               {QStringLiteral("ttfb_ms"), optional(r.ttfbMs)}});
-    }
+    for (const UsageRecord &r : rows)
+        out.append(LedgerJson::toJson(r)); // the same form as a JSON export
     print(QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented)));
     return 0;
 }
