@@ -2,10 +2,12 @@
 
 #include "appruntime.h"
 #include "bundledresources.h"
+#include "processlimits.h"
 #include "commandline.h"
 #include "gatewayservice.h"
 #include "logging.h"
 #include "mainwindow.h"
+#include "trayicon.h"
 #include "workspace.h"
 
 #include <QApplication>
@@ -53,10 +55,22 @@ public:
     }
 
     AppConfig config() const override { return m_runtime->config(); }
-    bool saveConfig(const AppConfig &config, QString *error) override { return m_runtime->saveConfig(config, error); }
+    bool saveConfig(const AppConfig &config, QString *error) override
+    {
+        const GatewayConfig before = m_runtime->config().gateway;
+        if (!m_runtime->saveConfig(config, error))
+            return false;
+        // AppRuntime hands a running gateway only new providers and routes; where it listens and
+        // whom it lets in are read when it starts, so a change there needs a fresh start. One the
+        // user stopped stays stopped.
+        if (config.gateway != before && m_status.state != GatewayStatus::State::Stopped)
+            startGateway();
+        return true;
+    }
     SecretStore *secrets() const override { return m_runtime->secrets(); }
     void reloadKeys() override { m_runtime->reloadKeys(); }
     QSqlDatabase database() const override { return m_runtime->database(); }
+    QString databasePath() const override { return m_runtime->paths().databaseFile(); }
     AccessTokenStore tokens() const override { return m_runtime->tokens(); }
     void reloadTokens() override { m_runtime->reloadTokens(); }
     UsageLedger *ledger() const override { return m_runtime->ledger(); }
@@ -102,6 +116,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("patchbay"));
     BundledResources::load();
+    ProcessLimits::raiseOpenFileLimit(); // the gateway inside holds two sockets per call
     if (const QString icon = QStringLiteral(":/patchbay/icons/patchbay.svg"); QFile::exists(icon))
         QApplication::setWindowIcon(QIcon(icon));
 
@@ -129,6 +144,10 @@ int main(int argc, char *argv[])
 
     RuntimeWorkspace workspace(&runtime);
     MainWindow window(&workspace);
+    if (TrayIcon *tray = window.trayIcon()) {
+        QObject::connect(tray, &TrayIcon::startGatewayRequested, &workspace, &RuntimeWorkspace::startGateway);
+        QObject::connect(tray, &TrayIcon::stopGatewayRequested, &runtime, &AppRuntime::stopGateway);
+    }
     window.show();
     workspace.startGateway();
     return app.exec();

@@ -1,6 +1,8 @@
 #include "accesstokenspanel.h"
 
 #include "newtokendialog.h"
+#include "routingcheck.h"
+#include "tokenlimitsdialog.h"
 #include "workspace.h"
 
 #include <QAction>
@@ -19,7 +21,7 @@ namespace patchbay {
 
 namespace {
 
-enum Column { NameColumn, CreatedColumn, LastUsedColumn, StateColumn, ColumnCount };
+enum Column { NameColumn, CreatedColumn, LastUsedColumn, StateColumn, LimitsColumn, ColumnCount };
 
 QString formatTime(qint64 ms)
 {
@@ -37,6 +39,7 @@ AccessTokensPanel::AccessTokensPanel(Workspace *workspace, QWidget *parent)
     , m_list(new QTreeWidget(this))
     , m_create(new QPushButton(tr("&Create token…"), this))
     , m_revoke(new QPushButton(tr("Re&voke"), this))
+    , m_limits(new QPushButton(tr("&Limits…"), this))
 {
     auto *about = new QLabel(tr("Give each program its own token, so the ledger shows who asked and one program "
                                 "can be cut off without touching the others. A token is shown once, when it is "
@@ -50,7 +53,7 @@ AccessTokensPanel::AccessTokensPanel(Workspace *workspace, QWidget *parent)
 
     m_list->setObjectName(QStringLiteral("tokenList"));
     m_list->setColumnCount(ColumnCount);
-    m_list->setHeaderLabels({tr("Name"), tr("Created"), tr("Last used"), tr("State")});
+    m_list->setHeaderLabels({tr("Name"), tr("Created"), tr("Last used"), tr("State"), tr("Limits")});
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
     m_list->setAlternatingRowColors(true);
@@ -61,11 +64,14 @@ AccessTokensPanel::AccessTokensPanel(Workspace *workspace, QWidget *parent)
     m_list->header()->resizeSection(CreatedColumn, 150);
     m_list->header()->resizeSection(LastUsedColumn, 150);
     m_list->header()->resizeSection(StateColumn, 90);
+    m_list->header()->resizeSection(LimitsColumn, 220);
 
     m_create->setObjectName(QStringLiteral("createTokenButton"));
     m_create->setToolTip(tr("Create a token for one program (Ctrl+T)"));
     m_revoke->setObjectName(QStringLiteral("revokeTokenButton"));
     m_revoke->setToolTip(tr("Revoke the selected token: the program using it is refused from then on"));
+    m_limits->setObjectName(QStringLiteral("tokenLimitsButton"));
+    m_limits->setToolTip(tr("Set which models the selected token may use, how fast, and how much it may spend"));
     auto *createAction = new QAction(tr("Create token"), this);
     createAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(createAction, &QAction::triggered, this, &AccessTokensPanel::createToken);
@@ -73,6 +79,7 @@ AccessTokensPanel::AccessTokensPanel(Workspace *workspace, QWidget *parent)
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_create);
+    buttons->addWidget(m_limits);
     buttons->addWidget(m_revoke);
     buttons->addStretch();
 
@@ -86,6 +93,8 @@ AccessTokensPanel::AccessTokensPanel(Workspace *workspace, QWidget *parent)
 
     connect(m_create, &QPushButton::clicked, this, &AccessTokensPanel::createToken);
     connect(m_revoke, &QPushButton::clicked, this, &AccessTokensPanel::revokeToken);
+    connect(m_limits, &QPushButton::clicked, this, &AccessTokensPanel::editLimits);
+    connect(m_list, &QTreeWidget::itemActivated, this, &AccessTokensPanel::editLimits);
     connect(m_list, &QTreeWidget::itemSelectionChanged, this, &AccessTokensPanel::updateButtons);
     connect(m_workspace, &Workspace::configChanged, this, &AccessTokensPanel::reload);
     reload();
@@ -104,6 +113,7 @@ void AccessTokensPanel::reload()
         item->setText(CreatedColumn, formatTime(t.createdAtMs));
         item->setText(LastUsedColumn, formatTime(t.lastUsedAtMs));
         item->setText(StateColumn, t.revoked ? tr("Revoked") : tr("Active"));
+        item->setText(LimitsColumn, t.revoked ? QString() : TokenLimitsDialog::summary(t.policy));
         item->setData(NameColumn, Qt::UserRole, t.revoked);
         if (t.revoked) {
             for (int c = 0; c < ColumnCount; ++c)
@@ -126,7 +136,37 @@ QString AccessTokensPanel::currentName() const
 void AccessTokensPanel::updateButtons()
 {
     const QList<QTreeWidgetItem *> selected = m_list->selectedItems();
-    m_revoke->setEnabled(!selected.isEmpty() && !selected.first()->data(NameColumn, Qt::UserRole).toBool());
+    const bool active = !selected.isEmpty() && !selected.first()->data(NameColumn, Qt::UserRole).toBool();
+    m_revoke->setEnabled(active);
+    m_limits->setEnabled(active);
+}
+
+void AccessTokensPanel::editLimits()
+{
+    const QString name = currentName();
+    if (name.isEmpty() || !m_limits->isEnabled())
+        return;
+    TokenPolicy policy;
+    for (const AccessTokenInfo &t : m_workspace->tokens().list()) {
+        if (t.name == name)
+            policy = t.policy;
+    }
+    auto *dialog = new TokenLimitsDialog(name, policy, gatewayModelNames(m_workspace->config()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, name] { applyLimits(name, dialog->policy()); });
+    dialog->open();
+}
+
+bool AccessTokensPanel::applyLimits(const QString &name, const TokenPolicy &policy)
+{
+    if (QString error; !m_workspace->tokens().setPolicy(name, policy, &error)) {
+        QMessageBox::warning(this, tr("Token limits"), error);
+        return false;
+    }
+    m_workspace->reloadTokens();
+    reload();
+    Q_EMIT statusMessage(tr("Saved the limits of %1.").arg(name));
+    return true;
 }
 
 void AccessTokensPanel::createToken()

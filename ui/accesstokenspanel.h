@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tokenpolicy.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -22,6 +24,10 @@ public Q_SLOTS:
     // Ask for a name, then show the new token once. Returns at once.
     void createToken();
     void revokeToken();
+    // Opens the selected token's limits (models, rate, budget). Returns at once.
+    void editLimits();
+    // Stores a token's limits and hands them to the gateway; false with a message box if not.
+    bool applyLimits(const QString &name, const TokenPolicy &policy);
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -36,6 +42,7 @@ private:
     QTreeWidget *m_list;
     QPushButton *m_create;
     QPushButton *m_revoke;
+    QPushButton *m_limits;
 };
 
 } // namespace patchbay

@@ -1,6 +1,9 @@
 #include "chatinput.h"
 
+#include "attachmentimages.h"
+
 #include <QKeyEvent>
+#include <QMimeData>
 
 namespace patchbay {
 
@@ -21,6 +24,22 @@ void ChatInput::keyPressEvent(QKeyEvent *event)
         return;
     }
     QPlainTextEdit::keyPressEvent(event);
+}
+
+bool ChatInput::canInsertFromMimeData(const QMimeData *source) const
+{
+    return AttachmentImages::canTake(source) || QPlainTextEdit::canInsertFromMimeData(source);
+}
+
+void ChatInput::insertFromMimeData(const QMimeData *source)
+{
+    if (!AttachmentImages::canTake(source)) {
+        QPlainTextEdit::insertFromMimeData(source);
+        return;
+    }
+    QStringList problems;
+    const QList<ConversationAttachment> attachments = AttachmentImages::fromMimeData(source, &problems);
+    Q_EMIT attachmentsOffered(attachments, problems);
 }
 
 } // namespace patchbay

@@ -1,5 +1,7 @@
 #include "chatmessagewidget.h"
 
+#include "attachmentimages.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
@@ -127,8 +129,39 @@ void ChatMessageWidget::setBranches(int current, int count)
 
 void ChatMessageWidget::setLastReply(bool last)
 {
+    // Called for every message whenever one is added: only a change is worth a render.
+    if (last == m_lastReply)
+        return;
     m_lastReply = last;
     render();
+}
+
+void ChatMessageWidget::showAttachments()
+{
+    if (m_message.attachments == m_shownAttachments)
+        return;
+    m_shownAttachments = m_message.attachments;
+    delete m_images;
+    m_images = nullptr;
+    if (m_shownAttachments.isEmpty())
+        return;
+    m_images = new QWidget(this);
+    auto *row = new QHBoxLayout(m_images);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(6);
+    for (const ConversationAttachment &a : std::as_const(m_shownAttachments)) {
+        auto *thumb = new QLabel(m_images);
+        thumb->setObjectName(QStringLiteral("attachmentThumbnail"));
+        const QPixmap pixmap = AttachmentImages::thumbnail(a, 160);
+        if (pixmap.isNull())
+            thumb->setText(a.name);
+        else
+            thumb->setPixmap(pixmap);
+        thumb->setToolTip(QStringLiteral("%1 (%2)").arg(a.name, AttachmentImages::sizeText(a.data.size())));
+        row->addWidget(thumb);
+    }
+    row->addStretch(1);
+    m_body->insertWidget(0, m_images);
 }
 
 QString ChatMessageWidget::statsLine(const ConversationMessage &m)
@@ -185,8 +218,13 @@ void ChatMessageWidget::render()
     const bool assistant = m.role == QLatin1String("assistant");
     const bool streaming = m.status == ConversationMessage::Status::Streaming;
     m_who->setText(assistant ? tr("Assistant") : tr("You"));
-    setStyleSheet(assistant ? QString()
-                            : QStringLiteral("#chatMessage { background: palette(alternate-base); border-radius: 8px; }"));
+    // A style sheet re-polishes the widget and all its children: set it once, not per render
+    // (per render it was most of a streaming reply's cost).
+    if (m_styledRole != m.role) {
+        m_styledRole = m.role;
+        setStyleSheet(assistant ? QString()
+                                : QStringLiteral("#chatMessage { background: palette(alternate-base); border-radius: 8px; }"));
+    }
     m_copy->setVisible(!streaming && !m.content.isEmpty());
     m_edit->setVisible(!assistant);
     m_regenerate->setVisible(assistant && m_lastReply && !streaming);
@@ -242,6 +280,7 @@ void ChatMessageWidget::render()
         }
     }
     m_segments = segments;
+    showAttachments();
 
     m_errorBox->setVisible(m.status == ConversationMessage::Status::Error);
     m_errorText->setText(m.error);

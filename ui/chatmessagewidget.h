@@ -41,6 +41,7 @@ Q_SIGNALS:
 private:
     void render();
     QWidget *codeBox(const MarkdownSegment &segment);
+    void showAttachments();
 
     ConversationMessage m_message;
     QList<MarkdownSegment> m_segments;
@@ -52,6 +53,8 @@ private:
     QToolButton *m_edit;
     QToolButton *m_regenerate;
     QVBoxLayout *m_body;
+    QWidget *m_images = nullptr; // thumbnails of the message's attachments, made when there are some
+    QList<ConversationAttachment> m_shownAttachments;
     QList<QWidget *> m_segmentWidgets;
     QLabel *m_stats;
     QFrame *m_errorBox;
@@ -59,6 +62,7 @@ private:
     QPushButton *m_retry;
     QTimer *m_renderTimer;
     bool m_lastReply = false;
+    QString m_styledRole; // the role whose style sheet is set
 };
 
 } // namespace patchbay

@@ -1,14 +1,20 @@
 #pragma once
 
+#include "conversation.h"
+
 #include <QHash>
 #include <QWidget>
 
 class QLabel;
 class QPushButton;
+class QToolButton;
 
 namespace patchbay {
 
+class AttachmentStrip;
 class ChatClient;
+struct ChatPreset;
+class PresetMenu;
 class ChatInput;
 class ChatModelPicker;
 class ChatSession;
@@ -30,13 +36,24 @@ public:
     ChatView *view() const { return m_view; }
     ConversationList *conversations() const { return m_list; }
     QPushButton *sendButton() const { return m_send; }
+    AttachmentStrip *attachments() const { return m_attachments; }
+    PresetMenu *presets() const { return m_presetMenu; }
 
     void openConversation(qint64 id);
     void newChat();
+    // Files from the picker (or a test): added to the next message, refusals shown under it.
+    void attachFiles(const QStringList &paths);
+    // A chat with the preset's model, system prompt and parameters: the open one while it is
+    // still empty, otherwise a new one.
+    void applyPreset(const ChatPreset &preset);
+    // Saves the open conversation's model, system prompt and parameters under name.
+    bool saveAsPreset(const QString &name, QString *error);
 
 private:
     void sendOrStop();
     void editSettings();
+    void chooseFiles();
+    void askPresetName();
     void showModelProblem(const QString &error);
 
     Workspace *m_workspace;
@@ -45,6 +62,10 @@ private:
     ConversationList *m_list;
     ChatModelPicker *m_picker;
     QPushButton *m_settings;
+    QToolButton *m_presetButton;
+    PresetMenu *m_presetMenu;
+    QToolButton *m_attach;
+    AttachmentStrip *m_attachments;
     QLabel *m_modelProblem;
     ChatView *m_view;
     ChatInput *m_input;

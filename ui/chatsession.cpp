@@ -115,13 +115,15 @@ qint64 ChatSession::addMessage(ConversationMessage message)
     return message.id;
 }
 
-void ChatSession::send(const QString &text)
+void ChatSession::send(const QString &text, const QList<ConversationAttachment> &attachments)
 {
-    if (text.trimmed().isEmpty() || isStreaming())
+    if ((text.trimmed().isEmpty() && attachments.isEmpty()) || isStreaming())
         return;
     const bool first = !m_conversation.id;
     if (first) {
         QString title = text.simplified().left(60);
+        if (title.isEmpty())
+            title = attachments.first().name;
         if (!m_titleSuffix.isEmpty())
             title += QStringLiteral(" · ") + m_titleSuffix;
         m_conversation.title = title;
@@ -131,6 +133,7 @@ void ChatSession::send(const QString &text)
     ConversationMessage user;
     user.role = QStringLiteral("user");
     user.content = text;
+    user.attachments = attachments;
     user.parentId = m_thread.isEmpty() ? 0 : m_thread.last().id;
     const qint64 userId = addMessage(user);
     startReply(userId);
@@ -196,7 +199,19 @@ QJsonObject ChatSession::requestBody(const Conversation &conversation, const QLi
         // Failed replies and empty ones are noise to the model.
         if (m.role == QLatin1String("assistant") && (m.status == ConversationMessage::Status::Error || m.content.isEmpty()))
             continue;
-        messages.append(QJsonObject{{QStringLiteral("role"), m.role}, {QStringLiteral("content"), m.content}});
+        if (m.attachments.isEmpty()) {
+            messages.append(QJsonObject{{QStringLiteral("role"), m.role}, {QStringLiteral("content"), m.content}});
+            continue;
+        }
+        // OpenAI's multi-part content; the gateway turns it into each provider's own image form.
+        QJsonArray parts;
+        if (!m.content.isEmpty())
+            parts.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), m.content}});
+        for (const ConversationAttachment &a : m.attachments) {
+            parts.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("image_url")},
+                                     {QStringLiteral("image_url"), QJsonObject{{QStringLiteral("url"), a.dataUrl()}}}});
+        }
+        messages.append(QJsonObject{{QStringLiteral("role"), m.role}, {QStringLiteral("content"), parts}});
     }
     QJsonObject body = conversation.params;
     body.insert(QStringLiteral("model"), conversation.model);
@@ -261,11 +276,13 @@ void ChatSession::editAndResend(int index, const QString &text)
     if (isStreaming() || index < 0 || index >= m_thread.size() || m_thread.at(index).role != QLatin1String("user"))
         return;
     const qint64 parentId = m_thread.at(index).parentId;
+    const QList<ConversationAttachment> attachments = m_thread.at(index).attachments;
     m_thread = m_thread.mid(0, index);
     Q_EMIT reset();
     ConversationMessage user;
     user.role = QStringLiteral("user");
     user.content = text;
+    user.attachments = attachments; // editing the words keeps the pictures
     user.parentId = parentId;
     startReply(addMessage(user));
 }

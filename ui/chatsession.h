@@ -36,7 +36,8 @@ public:
     void setCompareGroup(const QString &group) { m_conversation.compareGroup = group; }
     void setTitleSuffix(const QString &suffix) { m_titleSuffix = suffix; }
 
-    void send(const QString &text);
+    // attachments: images for models that take them, sent as image_url data URLs.
+    void send(const QString &text, const QList<ConversationAttachment> &attachments = {});
     void stop();
     // Runs the failed or stopped last reply again in place.
     void retry();

@@ -85,15 +85,32 @@ void ComparePage::setColumnCount(int count)
         c.session = new ChatSession(m_client, ConversationStore(m_workspace->database()), c.widget);
         c.session->setCompareGroup(m_group);
         c.view = new ChatView(c.session, c.widget);
+        c.continueAlone = new QPushButton(tr("Continue alone"), c.widget);
+        c.continueAlone->setObjectName(QStringLiteral("continueAlone"));
+        c.continueAlone->setToolTip(tr("Open this column's conversation on the Chat page and go on with this model only"));
+        c.continueAlone->setEnabled(false);
         c.picker->setModels(models);
         if (m_columns.size() < models.size())
             c.picker->setModel(models.at(m_columns.size()));
         auto *layout = new QVBoxLayout(c.widget);
         layout->setContentsMargins(4, 0, 4, 0);
-        layout->addWidget(c.picker);
+        auto *header = new QHBoxLayout;
+        header->addWidget(c.picker, 1);
+        header->addWidget(c.continueAlone);
+        layout->addLayout(header);
         layout->addWidget(c.view, 1);
         m_splitter->addWidget(c.widget);
         connect(c.session, &ChatSession::streamingChanged, this, &ComparePage::updateSendButton);
+        // Only once the column has a saved conversation, and not while it is still streaming.
+        auto enable = [session = c.session, button = c.continueAlone] {
+            button->setEnabled(session->conversation().id != 0 && !session->isStreaming());
+        };
+        connect(c.session, &ChatSession::streamingChanged, c.continueAlone, enable);
+        connect(c.session, &ChatSession::reset, c.continueAlone, enable);
+        connect(c.continueAlone, &QPushButton::clicked, this, [this, session = c.session] {
+            if (session->conversation().id)
+                Q_EMIT continueAlone(session->conversation().id);
+        });
         m_columns.append(c);
     }
     QList<int> sizes;

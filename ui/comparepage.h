@@ -31,12 +31,17 @@ public:
         ChatModelPicker *picker = nullptr;
         ChatSession *session = nullptr;
         ChatView *view = nullptr;
+        QPushButton *continueAlone = nullptr; // opens this column's conversation on the Chat page
     };
     void setColumnCount(int count);
     QList<Column> columns() const { return m_columns; }
     ChatInput *input() const { return m_input; }
     QPushButton *sendButton() const { return m_send; }
     void newComparison();
+
+Q_SIGNALS:
+    // The user wants to go on with one column's conversation as a normal chat.
+    void continueAlone(qint64 conversationId);
 
 private:
     void sendOrStop();

@@ -1,6 +1,12 @@
 #include "conversationlist.h"
 
+#include "conversationexport.h"
+
 #include <QDateTime>
+#include <QFile>
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QSaveFile>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -8,6 +14,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -18,6 +25,7 @@ ConversationList::ConversationList(ConversationStore store, QWidget *parent)
     , m_store(std::move(store))
     , m_search(new QLineEdit(this))
     , m_new(new QPushButton(tr("New chat"), this))
+    , m_import(new QPushButton(tr("Import…"), this))
     , m_list(new QListWidget(this))
     , m_undoBar(new QWidget(this))
     , m_undoText(new QLabel(m_undoBar))
@@ -34,6 +42,8 @@ ConversationList::ConversationList(ConversationStore store, QWidget *parent)
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->setStyleSheet(QStringLiteral("QListWidget::item { padding: 6px 4px; }"));
     m_new->setObjectName(QStringLiteral("newChat"));
+    m_import->setObjectName(QStringLiteral("importConversation"));
+    m_import->setToolTip(tr("Open a conversation exported as JSON from Patchbay, as a new conversation"));
 
     auto *undo = new QPushButton(tr("Undo"), m_undoBar);
     auto *undoLayout = new QHBoxLayout(m_undoBar);
@@ -45,7 +55,10 @@ ConversationList::ConversationList(ConversationStore store, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(6);
-    layout->addWidget(m_new);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_new, 1);
+    buttons->addWidget(m_import);
+    layout->addLayout(buttons);
     layout->addWidget(m_search);
     layout->addWidget(m_list, 1);
     layout->addWidget(m_undoBar);
@@ -60,6 +73,7 @@ ConversationList::ConversationList(ConversationStore store, QWidget *parent)
     connect(m_undoTimer, &QTimer::timeout, m_undoBar, &QWidget::hide);
     connect(undo, &QPushButton::clicked, this, &ConversationList::undoDelete);
     connect(m_new, &QPushButton::clicked, this, &ConversationList::newChatRequested);
+    connect(m_import, &QPushButton::clicked, this, &ConversationList::chooseImport);
     connect(m_list, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
         m_selected = item->data(Qt::UserRole).toLongLong();
         Q_EMIT opened(m_selected);
@@ -136,8 +150,74 @@ void ConversationList::showMenu(const QPoint &pos)
         refresh();
     });
     menu.addSeparator();
+    menu.addAction(tr("Export as Markdown…"), this, [this, id] { chooseExport(id, true); });
+    menu.addAction(tr("Export as JSON…"), this, [this, id] { chooseExport(id, false); });
+    menu.addSeparator();
     menu.addAction(tr("Delete"), this, [this, id] { deleteConversation(id); });
     menu.exec(m_list->viewport()->mapToGlobal(pos));
+}
+
+bool ConversationList::exportConversation(qint64 id, const QString &path, QString *error)
+{
+    const std::optional<Conversation> c = m_store.conversation(id);
+    if (!c) {
+        *error = tr("The conversation no longer exists.");
+        return false;
+    }
+    const QList<ConversationMessage> messages = m_store.messages(id, error);
+    const QByteArray bytes = path.endsWith(QLatin1String(".md"), Qt::CaseInsensitive)
+                                ? ConversationExport::toMarkdown(*c, messages).toUtf8()
+                                : ConversationExport::toJson(*c, messages);
+    // Written aside and renamed, so a failed export never leaves half a file.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        *error = tr("“%1” could not be written: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+qint64 ConversationList::importConversation(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = tr("“%1” could not be read: %2").arg(path, file.errorString());
+        return 0;
+    }
+    const qint64 id = ConversationExport::importJson(m_store, file.readAll(), error);
+    if (!id)
+        return 0;
+    select(id);
+    Q_EMIT opened(id);
+    return id;
+}
+
+void ConversationList::chooseExport(qint64 id, bool markdown)
+{
+    const std::optional<Conversation> c = m_store.conversation(id);
+    QString base = c ? c->title : QString();
+    static const QRegularExpression unsafe(QStringLiteral("[^\\w\\- ]+"));
+    base = base.replace(unsafe, QStringLiteral(" ")).simplified().left(60);
+    if (base.isEmpty())
+        base = QStringLiteral("conversation");
+    const QString path = QFileDialog::getSaveFileName(this, markdown ? tr("Export as Markdown") : tr("Export as JSON"),
+                                                      base + (markdown ? QStringLiteral(".md") : QStringLiteral(".json")),
+                                                      markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportConversation(id, path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void ConversationList::chooseImport()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import conversation"), {}, tr("Patchbay conversation (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!importConversation(path, &error))
+        QMessageBox::warning(this, tr("Import failed"), error);
 }
 
 } // namespace patchbay

@@ -13,7 +13,7 @@ class QTimer;
 namespace patchbay {
 
 // The sidebar of conversations: newest first, pinned on top, full-text search, and rename,
-// pin and delete (with an Undo bar) from the context menu.
+// pin, delete (with an Undo bar) and export from the context menu; Import reads an export back.
 class ConversationList : public QWidget
 {
     Q_OBJECT
@@ -26,6 +26,10 @@ public:
     QLineEdit *search() const { return m_search; }
     void deleteConversation(qint64 id);
     void undoDelete();
+    // A .md path gets Markdown (the branch on screen), anything else the full JSON export.
+    bool exportConversation(qint64 id, const QString &path, QString *error);
+    // Reads a JSON export into a new conversation, lists it and opens it; 0 with *error.
+    qint64 importConversation(const QString &path, QString *error);
 
 Q_SIGNALS:
     void opened(qint64 id);
@@ -34,10 +38,13 @@ Q_SIGNALS:
 
 private:
     void showMenu(const QPoint &pos);
+    void chooseExport(qint64 id, bool markdown);
+    void chooseImport();
 
     ConversationStore m_store;
     QLineEdit *m_search;
     QPushButton *m_new;
+    QPushButton *m_import;
     QListWidget *m_list;
     QWidget *m_undoBar;
     QLabel *m_undoText;

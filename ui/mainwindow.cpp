@@ -2,11 +2,14 @@
 
 #include "chatclient.h"
 #include "chatpage.h"
+#include "dashboard.h"
 #include "comparepage.h"
 #include "gatewaypage.h"
 #include "noticebanner.h"
 #include "providerspage.h"
 #include "requestspage.h"
+#include "trayicon.h"
+#include "usagepage.h"
 #include "usageledger.h"
 #include "workspace.h"
 
@@ -22,6 +25,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QSystemTrayIcon>
 #include <QVBoxLayout>
 
 namespace patchbay {
@@ -29,6 +33,8 @@ namespace patchbay {
 namespace {
 
 const char *const kGeometryKey = "mainWindow/geometry";
+const char *const kKeepInTrayKey = "tray/keepRunning";
+const char *const kTrayNoticeKey = "tray/noticeShown";
 
 // Beside config.json (~/.config/patchbay/window.ini on Linux) rather than in a folder of its own,
 // and apart from config.json because it is no setting anyone edits.
@@ -42,6 +48,7 @@ QSettings windowSettings()
 MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
+    , m_dashboard(new Dashboard(workspace->databasePath(), workspace->ledger(), this))
     , m_sidebar(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_banner(new NoticeBanner(this))
@@ -50,7 +57,8 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     , m_compare(new ComparePage(workspace, m_chatClient, this))
     , m_providers(new ProvidersPage(workspace, this))
     , m_gateway(new GatewayPage(workspace, this))
-    , m_requests(new RequestsPage(workspace, this))
+    , m_requests(new RequestsPage(workspace, m_dashboard, this))
+    , m_usage(new UsagePage(m_dashboard, this))
     , m_gatewayDot(new QLabel(this))
     , m_gatewayState(new QLabel(this))
 {
@@ -76,6 +84,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         {tr("Providers"), QStyle::SP_DriveNetIcon, tr("The services requests are forwarded to (Ctrl+3)")},
         {tr("Gateway"), QStyle::SP_ComputerIcon, tr("The local server, its address and access tokens (Ctrl+4)")},
         {tr("Requests"), QStyle::SP_FileDialogDetailedView, tr("The latest calls through the gateway (Ctrl+5)")},
+        {tr("Usage"), QStyle::SP_FileDialogInfoView, tr("Spend, tokens, errors and latency over time (Ctrl+6)")},
     };
     for (const auto &entry : entries) {
         auto *item = new QListWidgetItem(style()->standardIcon(entry.icon), entry.title, m_sidebar);
@@ -83,9 +92,15 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     }
     m_pages->addWidget(m_chat);
     m_pages->addWidget(m_compare);
+    // Compare's "Continue alone": that column's conversation as a normal chat.
+    connect(m_compare, &ComparePage::continueAlone, this, [this](qint64 id) {
+        m_chat->openConversation(id);
+        showPage(Chat);
+    });
     m_pages->addWidget(m_providers);
     m_pages->addWidget(m_gateway);
     m_pages->addWidget(m_requests);
+    m_pages->addWidget(m_usage);
 
     auto *content = new QWidget(this);
     auto *contentLayout = new QVBoxLayout(content);
@@ -115,6 +130,14 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     gatewayLayout->addWidget(m_gatewayState);
     statusBar()->addPermanentWidget(gatewayBox);
 
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new TrayIcon(workspace, m_dashboard, this);
+        connect(m_tray, &TrayIcon::openWindowRequested, this, &MainWindow::showFromTray);
+        connect(m_tray, &TrayIcon::quitRequested, qApp, &QApplication::quit);
+        m_tray->show();
+        // A hidden window must not end the program while the gateway serves from the tray.
+        QApplication::setQuitOnLastWindowClosed(!keepsRunningInTray());
+    }
     createMenus();
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
@@ -158,6 +181,12 @@ void MainWindow::createMenus()
     connect(add, &QAction::triggered, this, [this] { showPage(Providers); });
     file->addAction(add);
     file->addSeparator();
+    if (m_tray) {
+        QAction *keep = file->addAction(tr("&Keep Running in the Tray When Closed"));
+        keep->setCheckable(true);
+        keep->setChecked(keepsRunningInTray());
+        connect(keep, &QAction::toggled, this, &MainWindow::setKeepRunningInTray);
+    }
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -165,7 +194,7 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     const QList<QPair<QString, Page>> pages{{tr("&Chat"), Chat}, {tr("C&ompare"), Compare},
                                             {tr("&Providers"), Providers}, {tr("&Gateway"), Gateway},
-                                            {tr("&Requests"), Requests}};
+                                            {tr("&Requests"), Requests}, {tr("&Usage"), Usage}};
     for (int i = 0; i < pages.size(); ++i) {
         const Page page = pages.at(i).second;
         QAction *action = view->addAction(pages.at(i).first, this, [this, page] { showPage(page); });
@@ -222,9 +251,42 @@ void MainWindow::updateBanner()
     m_banner->setMessages(messages);
 }
 
+bool MainWindow::keepsRunningInTray() const
+{
+    return windowSettings().value(QLatin1String(kKeepInTrayKey), true).toBool();
+}
+
+void MainWindow::setKeepRunningInTray(bool keep)
+{
+    windowSettings().setValue(QLatin1String(kKeepInTrayKey), keep);
+    if (m_tray)
+        QApplication::setQuitOnLastWindowClosed(!keep);
+}
+
+void MainWindow::showFromTray()
+{
+    show();
+    setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    raise();
+    activateWindow();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     windowSettings().setValue(QLatin1String(kGeometryKey), saveGeometry());
+    if (m_tray && m_tray->isVisible() && keepsRunningInTray()) {
+        hide();
+        event->ignore();
+        // Once, so nobody wonders why the gateway still answers after the window went away.
+        QSettings settings = windowSettings();
+        if (!settings.value(QLatin1String(kTrayNoticeKey), false).toBool()) {
+            settings.setValue(QLatin1String(kTrayNoticeKey), true);
+            m_tray->showMessage(tr("Patchbay is still running"),
+                                tr("The gateway keeps serving programs from the tray. Choose Quit Patchbay there to stop "
+                                   "it, or turn this off under File ▸ Keep Running in the Tray When Closed."));
+        }
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

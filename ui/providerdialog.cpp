@@ -2,6 +2,7 @@
 
 #include "dialectnames.h"
 #include "modellistfetcher.h"
+#include "priceoverrides.h"
 #include "providerpresets.h"
 #include "secretstore.h"
 #include "workspace.h"
@@ -81,6 +82,7 @@ ProviderDialog::ProviderDialog(Workspace *workspace, std::optional<ProviderConfi
     , m_key(new QLineEdit(m_keyRow))
     , m_keyLink(new QLabel(m_keyRow))
     , m_models(new QPlainTextEdit(this))
+    , m_prices(new PriceOverrides(this))
     , m_test(new QPushButton(tr("&Test connection"), this))
     , m_status(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
@@ -186,6 +188,7 @@ ProviderDialog::ProviderDialog(Workspace *workspace, std::optional<ProviderConfi
     auto *modelsLabel = new QLabel(tr("&Models:"), this);
     modelsLabel->setBuddy(m_models);
     m_form->addRow(modelsLabel, modelsBox);
+    m_form->addRow(tr("Prices:"), m_prices);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(18, 18, 18, 14);
@@ -205,6 +208,7 @@ ProviderDialog::ProviderDialog(Workspace *workspace, std::optional<ProviderConfi
         m_name->setText(m_existing->name);
         m_baseUrl->setText(m_existing->baseUrl);
         m_models->setPlainText(m_existing->models.join(QLatin1Char('\n')));
+        m_prices->setPrices(m_existing->prices);
         const bool gemini = m_existing->dialect == QLatin1String("gemini")
             || (preset && preset->dialect == QLatin1String("gemini"));
         showDialect(m_existing->dialect, true, gemini);
@@ -427,6 +431,11 @@ ProviderConfig ProviderDialog::formProvider() const
     provider.dialect = dialect();
     provider.baseUrl = ProviderPresets::normalizeBaseUrl(m_baseUrl->text(), provider.dialect);
     provider.models = splitModels(m_models->toPlainText());
+    // save() refused rows that do not parse before getting here.
+    QMap<QString, ModelPrice> prices;
+    QString ignored;
+    if (m_prices->prices(&prices, &ignored))
+        provider.prices = prices;
     return provider;
 }
 
@@ -452,7 +461,8 @@ void ProviderDialog::setBusy(bool busy)
     m_saving = busy;
     for (QWidget *w : {static_cast<QWidget *>(m_preset), static_cast<QWidget *>(m_dialect),
                        static_cast<QWidget *>(m_name), static_cast<QWidget *>(m_baseUrl),
-                       static_cast<QWidget *>(m_key), static_cast<QWidget *>(m_models)})
+                       static_cast<QWidget *>(m_key), static_cast<QWidget *>(m_models),
+                       static_cast<QWidget *>(m_prices)})
         w->setEnabled(!busy);
     m_preset->setEnabled(!busy && !m_existing);
     updateButtons();
@@ -512,6 +522,11 @@ void ProviderDialog::save()
         return;
     }
     if (const QString problem = baseUrlProblem(); !problem.isEmpty()) {
+        showStatus(problem, Tone::Error);
+        return;
+    }
+    QMap<QString, ModelPrice> prices;
+    if (QString problem; !m_prices->prices(&prices, &problem)) {
         showStatus(problem, Tone::Error);
         return;
     }

@@ -16,6 +16,7 @@ class QPushButton;
 namespace patchbay {
 
 class ModelListFetcher;
+class PriceOverrides;
 struct ProviderPreset;
 class Workspace;
 
@@ -83,6 +84,7 @@ private:
     QLineEdit *m_key;
     QLabel *m_keyLink;
     QPlainTextEdit *m_models;
+    PriceOverrides *m_prices;
     QPushButton *m_test;
     QLabel *m_status;
     QDialogButtonBox *m_buttons;

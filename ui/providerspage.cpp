@@ -5,6 +5,7 @@
 #include "pageheader.h"
 #include "providerdialog.h"
 #include "providerpresets.h"
+#include "repricejob.h"
 #include "secretstore.h"
 #include "workspace.h"
 
@@ -46,6 +47,7 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
     , m_add(new QPushButton(tr("&Add…"), this))
     , m_edit(new QPushButton(tr("&Edit…"), this))
     , m_remove(new QPushButton(tr("&Remove"), this))
+    , m_reprice(new QPushButton(tr("Re-&price history"), this))
     , m_newAction(new QAction(tr("&Add provider…"), this))
 {
     m_empty->setObjectName(QStringLiteral("providersEmptyState"));
@@ -117,6 +119,7 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
     buttons->addWidget(m_edit);
     buttons->addWidget(m_remove);
     buttons->addStretch();
+    buttons->addWidget(m_reprice);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(20, 16, 20, 16);
@@ -131,6 +134,10 @@ ProvidersPage::ProvidersPage(Workspace *workspace, QWidget *parent)
     connect(m_add, &QPushButton::clicked, this, [this] { addProvider(); });
     connect(m_edit, &QPushButton::clicked, this, &ProvidersPage::editProvider);
     connect(m_remove, &QPushButton::clicked, this, &ProvidersPage::removeProvider);
+    m_reprice->setObjectName(QStringLiteral("repriceButton"));
+    m_reprice->setToolTip(tr("Recompute the cost of every recorded request with the current price catalog and "
+                             "your price overrides"));
+    connect(m_reprice, &QPushButton::clicked, this, &ProvidersPage::repriceHistory);
     connect(m_list, &QTreeWidget::itemSelectionChanged, this, &ProvidersPage::updateButtons);
     connect(m_list, &QTreeWidget::itemActivated, this, &ProvidersPage::editProvider);
     connect(m_workspace, &Workspace::configChanged, this, &ProvidersPage::reload);
@@ -277,6 +284,22 @@ void ProvidersPage::removeNow(const QString &id)
                                  tr("%1 is removed, but its key could not be deleted from the keychain: %2")
                                      .arg(name, r.error));
     });
+}
+
+void ProvidersPage::repriceHistory()
+{
+    if (!m_reprice->isEnabled())
+        return;
+    m_reprice->setEnabled(false);
+    Q_EMIT statusMessage(tr("Re-pricing the request history…"));
+    RepriceJob *job = RepriceJob::start(m_workspace->databasePath(), m_workspace->config().providers, this);
+    connect(job, &RepriceJob::finished, this,
+            [this](bool ok, qint64 repriced, qint64 unknown, const QString &error) {
+                m_reprice->setEnabled(true);
+                const QString summary = RepriceJob::summary(ok, repriced, unknown, error);
+                Q_EMIT statusMessage(summary);
+                Q_EMIT repriceFinished(summary);
+            });
 }
 
 } // namespace patchbay

@@ -30,10 +30,15 @@ public Q_SLOTS:
     void addProvider(const QString &presetId = {});
     void editProvider();
     void removeProvider();
+    // Recomputes every ledger row's cost with today's catalog and price overrides, off the UI
+    // thread; repriceFinished() carries the outcome.
+    void repriceHistory();
 
 Q_SIGNALS:
     // A short note for the status bar, e.g. "Saved OpenAI.".
     void statusMessage(const QString &text);
+    // "Repriced N requests; M have no known price.", or why it stopped.
+    void repriceFinished(const QString &summary);
 
 private:
     void reload();
@@ -50,6 +55,7 @@ private:
     QPushButton *m_add;
     QPushButton *m_edit;
     QPushButton *m_remove;
+    QPushButton *m_reprice;
     QAction *m_newAction;
 };
 

@@ -69,7 +69,7 @@ int RequestLogModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant RequestLogModel::display(const UsageRecord &r, int column) const
+QVariant RequestLogModel::display(const UsageRecord &r, int column)
 {
     switch (column) {
     case Time: {
@@ -108,26 +108,31 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const UsageRecord &r = m_rows.at(index.row());
+    if (role == RecordRole)
+        return QVariant::fromValue(r);
+    return cell(r, index.column(), role);
+}
+
+QVariant RequestLogModel::cell(const UsageRecord &r, int column, int role)
+{
     switch (role) {
     case Qt::DisplayRole:
-        return display(r, index.column());
+        return display(r, column);
     case Qt::ToolTipRole:
-        if (index.column() == Time)
+        if (column == Time)
             return QDateTime::fromMSecsSinceEpoch(r.startedAtMs).toLocalTime().toString(Qt::ISODateWithMs);
-        if (index.column() == Error && !r.error.isEmpty())
+        if (column == Error && !r.error.isEmpty())
             return r.error;
-        if (index.column() == Model)
+        if (column == Model)
             return QStringLiteral("%1 %2%3").arg(r.endpoint, r.stream ? QStringLiteral("(stream) ") : QString(),
                                                  display(r, Model).toString());
         return {};
     case Qt::TextAlignmentRole:
-        return alignment(index.column());
+        return alignment(column);
     case Qt::ForegroundRole:
-        if ((index.column() == Status || index.column() == Error) && (r.status >= 400 || !r.error.isEmpty()))
+        if ((column == Status || column == Error) && (r.status >= 400 || !r.error.isEmpty()))
             return QBrush(QColor(0xc6, 0x28, 0x28));
         return {};
-    case RecordRole:
-        return QVariant::fromValue(r);
     }
     return {};
 }
@@ -136,6 +141,11 @@ QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal)
         return {};
+    return header(section, role);
+}
+
+QVariant RequestLogModel::header(int section, int role)
+{
     static const QStringList titles{tr("Time"),           tr("Client"),  tr("Model"), tr("Provider"), tr("Status"),
                                     tr("Tokens in / out"), tr("Latency"), tr("TTFB"),  tr("Error")};
     if (role == Qt::DisplayRole)

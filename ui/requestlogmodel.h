@@ -31,8 +31,12 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // One cell of a record in any role but RecordRole; shared with the Requests page's paged model.
+    static QVariant cell(const UsageRecord &r, int column, int role);
+    static QVariant header(int section, int role);
+
 private:
-    QVariant display(const UsageRecord &r, int column) const;
+    static QVariant display(const UsageRecord &r, int column);
 
     int m_capacity;
     QList<UsageRecord> m_rows;

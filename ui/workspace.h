@@ -48,6 +48,8 @@ public:
 
     // The main thread's connection; only short, indexed queries belong on it.
     virtual QSqlDatabase database() const = 0;
+    // patchbay.db's path, so a worker thread can open a read connection of its own.
+    virtual QString databasePath() const = 0;
     virtual AccessTokenStore tokens() const = 0;
     // Re-reads the active token hashes into the gateway, after one was created or revoked.
     virtual void reloadTokens() = 0;

@@ -12,9 +12,10 @@ TestWorkspace::TestWorkspace(const QString &dir, const QString &keychainService,
     , m_secrets(std::make_unique<SecretStore>(keychainService))
     , m_ledger(ledger)
     , m_connection(QStringLiteral("testworkspace-%1").arg(QRandomGenerator::global()->generate()))
+    , m_databasePath(dir + QStringLiteral("/patchbay.db"))
 {
     QString error;
-    m_db = Database::open(dir + QStringLiteral("/patchbay.db"), m_connection, &error);
+    m_db = Database::open(m_databasePath, m_connection, &error);
     if (!m_db.isOpen())
         qFatal("%s", qPrintable(error));
 }

@@ -21,6 +21,7 @@ public:
     SecretStore *secrets() const override { return m_secrets.get(); }
     void reloadKeys() override { ++keyReloads; }
     QSqlDatabase database() const override { return m_db; }
+    QString databasePath() const override { return m_databasePath; }
     AccessTokenStore tokens() const override { return AccessTokenStore(m_db); }
     void reloadTokens() override { ++tokenReloads; }
     UsageLedger *ledger() const override { return m_ledger; }
@@ -40,6 +41,7 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     UsageLedger *m_ledger;
     QString m_connection;
+    QString m_databasePath;
     QSqlDatabase m_db;
     AppConfig m_config;
     GatewayStatus m_status{GatewayStatus::State::Running, QStringLiteral("http://127.0.0.1:7229/v1"), {}};

@@ -11,8 +11,13 @@
 #include "chatsession.h"
 #include "chatview.h"
 #include "comparepage.h"
+#include "attachmentimages.h"
+#include "attachmentstrip.h"
+#include "conversationexport.h"
 #include "conversationlist.h"
+#include "conversationpresets.h"
 #include "conversationstore.h"
+#include "presetmenu.h"
 #include "database.h"
 #include "fakeprovider.h"
 #include "gatewayserver.h"
@@ -20,6 +25,10 @@
 #include "testworkspace.h"
 #include "usageledger.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QImage>
+#include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -60,6 +69,11 @@ private Q_SLOTS:
     void revokedTokenIsReplaced();
     void regenerateKeepsTheOldBranch();
     void compareThreeModels();
+    void exportImportRoundTrip();
+    void imageAttachmentIsSentAsDataUrl();
+    void tooBigImageIsRefused();
+    void presetSetsModelAndSystemPrompt();
+    void longConversationOpensAtTheEnd();
     void screenshots();
 
 private:
@@ -346,6 +360,252 @@ void TestChat::compareThreeModels()
     QTest::keyClick(page.input(), Qt::Key_Return);
     for (const ComparePage::Column &c : page.columns())
         QTRY_VERIFY_WITH_TIMEOUT(c.session->thread().size() == 4 && c.session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    // Any column can be continued alone: it hands its conversation to the Chat page.
+    QSignalSpy alone(&page, &ComparePage::continueAlone);
+    QPushButton *button = page.columns().at(1).continueAlone;
+    QTRY_VERIFY(button->isEnabled());
+    QTest::mouseClick(button, Qt::LeftButton);
+    QCOMPARE(alone.size(), 1);
+    const qint64 id = alone.first().first().toLongLong();
+    QCOMPARE(id, page.columns().at(1).session->conversation().id);
+    ChatPage *chat = makePage();
+    chat->openConversation(id);
+    QCOMPARE(chat->session()->thread().size(), 4);
+    QCOMPARE(chat->modelPicker()->model(), QStringLiteral("fake/gpt-b"));
+    send(chat, QStringLiteral("Just you now"));
+    QTRY_VERIFY_WITH_TIMEOUT(chat->session()->thread().size() == 6
+                                 && chat->session()->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QCOMPARE(m_fake->requests().last().json().value(QLatin1String("model")).toString(), QStringLiteral("gpt-b"));
+    QCOMPARE(m_fake->requests().last().json().value(QLatin1String("messages")).toArray().size(), 5);
+}
+
+namespace {
+
+// The message tree with parents as positions, so trees with different ids compare.
+QStringList treeShape(const QList<ConversationMessage> &messages)
+{
+    QHash<qint64, int> index;
+    QStringList out;
+    for (const ConversationMessage &m : messages) {
+        index.insert(m.id, static_cast<int>(out.size()));
+        out << QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8|%9")
+                   .arg(m.parentId ? index.value(m.parentId, -2) : -1)
+                   .arg(m.role, m.content, m.model)
+                   .arg(m.inputTokens.value_or(-1))
+                   .arg(m.outputTokens.value_or(-1))
+                   .arg(m.ttftMs.value_or(-1))
+                   .arg(m.totalMs.value_or(-1))
+                   .arg(ConversationStore::statusText(m.status));
+    }
+    return out;
+}
+
+QString writePng(const QString &path, int size)
+{
+    QImage image(size, size, QImage::Format_RGB32);
+    image.fill(QColor(40, 120, 200));
+    image.save(path, "PNG");
+    return path;
+}
+
+} // namespace
+
+void TestChat::exportImportRoundTrip()
+{
+    ChatPage *page = makePage();
+    FakeStep first;
+    first.text = QStringLiteral("First answer");
+    first.promptTokens = 5;
+    first.completionTokens = 2;
+    FakeStep second;
+    second.text = QStringLiteral("Second **answer**");
+    second.promptTokens = 5;
+    second.completionTokens = 3;
+    m_fake->enqueue(first);
+    m_fake->enqueue(second);
+    send(page, QStringLiteral("Question"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    session->regenerate();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().last().content == QLatin1String("Second **answer**")
+                                 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    session->switchBranch(session->siblings(1).first()); // the old branch is the one on screen
+    const qint64 id = session->conversation().id;
+    ConversationStore store(m_workspace->database());
+    const QList<ConversationMessage> original = store.messages(id);
+    QCOMPARE(original.size(), 3);
+
+    QString error;
+    const QString json = m_dir->filePath(QStringLiteral("out.json"));
+    const QString md = m_dir->filePath(QStringLiteral("out.md"));
+    QVERIFY2(page->conversations()->exportConversation(id, json, &error), qPrintable(error));
+    QVERIFY2(page->conversations()->exportConversation(id, md, &error), qPrintable(error));
+    QFile mdFile(md);
+    QVERIFY(mdFile.open(QIODevice::ReadOnly));
+    const QString markdown = QString::fromUtf8(mdFile.readAll());
+    QVERIFY(markdown.contains(QLatin1String("First answer")));
+    QVERIFY(!markdown.contains(QLatin1String("Second"))); // Markdown is the branch on screen
+
+    const qint64 imported = page->conversations()->importConversation(json, &error);
+    QVERIFY2(imported, qPrintable(error));
+    QVERIFY(imported != id);
+    // Importing opens the copy on the page, with the same branch on screen.
+    QTRY_COMPARE(session->conversation().id, imported);
+    QCOMPARE(session->thread().last().content, QStringLiteral("First answer"));
+    QCOMPARE(treeShape(store.messages(imported)), treeShape(original));
+    QCOMPARE(page->conversations()->list()->count(), 2);
+    QCOMPARE(session->siblings(1).size(), 2);
+}
+
+void TestChat::imageAttachmentIsSentAsDataUrl()
+{
+    ChatPage *page = makePage();
+    const QString path = writePng(m_dir->filePath(QStringLiteral("blue.png")), 24);
+    page->attachFiles({path});
+    QCOMPARE(page->attachments()->attachments().size(), 1);
+    QVERIFY(page->attachments()->isVisibleTo(page));
+    send(page, QStringLiteral("What colour is this?"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    QVERIFY(page->attachments()->attachments().isEmpty()); // sent with the message
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString expectedUrl = QStringLiteral("data:image/png;base64,") + QString::fromLatin1(file.readAll().toBase64());
+    const QJsonArray messages = m_fake->requests().last().json().value(QLatin1String("messages")).toArray();
+    const QJsonArray parts = messages.last().toObject().value(QLatin1String("content")).toArray();
+    QCOMPARE(parts.size(), 2);
+    QCOMPARE(parts.at(0).toObject().value(QLatin1String("text")).toString(), QStringLiteral("What colour is this?"));
+    QCOMPARE(parts.at(1).toObject().value(QLatin1String("type")).toString(), QStringLiteral("image_url"));
+    QCOMPARE(parts.at(1).toObject().value(QLatin1String("image_url")).toObject().value(QLatin1String("url")).toString(), expectedUrl);
+
+    // Kept with the message and shown as a thumbnail, also after reopening.
+    const qint64 id = session->conversation().id;
+    QCOMPARE(ConversationStore(m_workspace->database()).messages(id).first().attachments.first().name, QStringLiteral("blue.png"));
+    page->newChat();
+    page->openConversation(id);
+    auto *thumb = page->view()->messageWidgets().first()->findChild<QLabel *>(QStringLiteral("attachmentThumbnail"));
+    QVERIFY(thumb);
+    QVERIFY(!thumb->pixmap().isNull());
+}
+
+void TestChat::tooBigImageIsRefused()
+{
+    ChatPage *page = makePage();
+    const QString path = m_dir->filePath(QStringLiteral("huge.png"));
+    QFile big(path);
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QImage small(4, 4, QImage::Format_RGB32);
+    small.fill(Qt::red);
+    small.save(&big, "PNG");
+    big.write(QByteArray(AttachmentImages::kMaxBytes + 1, '\0'));
+    big.close();
+    page->attachFiles({path, m_dir->filePath(QStringLiteral("missing.txt"))});
+    QVERIFY(page->attachments()->attachments().isEmpty());
+    QVERIFY2(page->attachments()->problem().contains(QLatin1String("huge.png")) && page->attachments()->problem().contains(QLatin1String("up to 5")),
+             qPrintable(page->attachments()->problem()));
+    QVERIFY(page->attachments()->problem().contains(QLatin1String("missing.txt")));
+
+    // A pasted picture becomes an attachment, not text.
+    QImage pasted(8, 8, QImage::Format_RGB32);
+    pasted.fill(Qt::green);
+    QApplication::clipboard()->setImage(pasted);
+    page->input()->paste();
+    QCOMPARE(page->attachments()->attachments().size(), 1);
+    QCOMPARE(page->attachments()->attachments().first().mimeType, QStringLiteral("image/png"));
+    QVERIFY(page->input()->toPlainText().isEmpty());
+}
+
+void TestChat::presetSetsModelAndSystemPrompt()
+{
+    ChatPage *page = makePage();
+    // Save the current settings as a preset from the page, then use another saved one.
+    page->modelPicker()->setModel(QStringLiteral("fake/gpt-a"));
+    page->session()->setSystemPrompt(QStringLiteral("Speak like a pirate."));
+    QString error;
+    QVERIFY2(page->saveAsPreset(QStringLiteral("Pirate"), &error), qPrintable(error));
+    ChatPreset reviewer;
+    reviewer.name = QStringLiteral("Reviewer");
+    reviewer.model = QStringLiteral("fake/gpt-c");
+    reviewer.systemPrompt = QStringLiteral("Review code tersely.");
+    reviewer.params = QJsonObject{{QStringLiteral("temperature"), 0.2}, {QStringLiteral("max_tokens"), 300}};
+    QVERIFY(ChatPresetStore(m_workspace->database()).save(reviewer));
+    const QList<ChatPreset> presets = page->presets()->store().list();
+    QCOMPARE(presets.size(), 2);
+    QCOMPARE(presets.first().model, QStringLiteral("fake/gpt-a"));
+    QCOMPARE(presets.first().systemPrompt, QStringLiteral("Speak like a pirate."));
+
+    // Picking it from the menu sets up the chat.
+    page->presets()->popup(QPoint(0, 0));
+    QAction *pick = nullptr;
+    for (QAction *a : page->presets()->actions()) {
+        if (a->text() == QLatin1String("Reviewer"))
+            pick = a;
+    }
+    QVERIFY(pick);
+    pick->trigger();
+    page->presets()->hide();
+    QCOMPARE(page->modelPicker()->model(), QStringLiteral("fake/gpt-c"));
+    send(page, QStringLiteral("int main() {}"));
+    ChatSession *session = page->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->thread().size() == 2 && session->thread().last().status == ConversationMessage::Status::Done, 5000);
+    const QJsonObject sent = m_fake->requests().last().json();
+    QCOMPARE(sent.value(QLatin1String("model")).toString(), QStringLiteral("gpt-c"));
+    QCOMPARE(sent.value(QLatin1String("temperature")).toDouble(), 0.2);
+    QCOMPARE(sent.value(QLatin1String("max_tokens")).toInt(), 300);
+    const QJsonObject system = sent.value(QLatin1String("messages")).toArray().first().toObject();
+    QCOMPARE(system.value(QLatin1String("role")).toString(), QStringLiteral("system"));
+    QCOMPARE(system.value(QLatin1String("content")).toString(), QStringLiteral("Review code tersely."));
+
+    // On a chat that already has messages, a preset starts a new one.
+    const qint64 used = session->conversation().id;
+    page->applyPreset(presets.first());
+    QVERIFY(session->thread().isEmpty());
+    QVERIFY(session->conversation().id != used);
+    QCOMPARE(session->conversation().systemPrompt, QStringLiteral("Speak like a pirate."));
+    QCOMPARE(page->modelPicker()->model(), QStringLiteral("fake/gpt-a"));
+}
+
+void TestChat::longConversationOpensAtTheEnd()
+{
+    ConversationStore store(m_workspace->database());
+    Conversation c;
+    c.title = QStringLiteral("Long");
+    c.model = QStringLiteral("fake/gpt-a");
+    c.id = store.create(c);
+    qint64 parent = 0;
+    for (int i = 0; i < 150; ++i) {
+        ConversationMessage m;
+        m.conversationId = c.id;
+        m.parentId = parent;
+        m.role = i % 2 ? QStringLiteral("assistant") : QStringLiteral("user");
+        m.content = QStringLiteral("message %1").arg(i);
+        parent = store.addMessage(m);
+    }
+    ChatPage *page = makePage();
+    page->openConversation(c.id);
+    QCOMPARE(page->session()->thread().size(), 150);
+    // Only the end is made into widgets; the rest comes on request.
+    QCOMPARE(page->view()->messageWidgets().size(), ChatView::kPage);
+    QCOMPARE(page->view()->firstShown(), 150 - ChatView::kPage);
+    QCOMPARE(page->view()->messageWidgets().last()->message().content, QStringLiteral("message 149"));
+    auto *earlier = page->view()->findChild<QPushButton *>(QStringLiteral("showEarlier"));
+    QVERIFY(earlier && earlier->isVisible());
+    QTest::mouseClick(earlier, Qt::LeftButton);
+    QCOMPARE(page->view()->messageWidgets().size(), 2 * ChatView::kPage);
+    page->view()->showEarlier(1000);
+    QCOMPARE(page->view()->messageWidgets().size(), 150);
+    QCOMPARE(page->view()->messageWidgets().first()->message().content, QStringLiteral("message 0"));
+    QVERIFY(!earlier->isVisible());
+    // Edit still addresses the right message of the thread.
+    QSignalSpy edit(page->view(), &ChatView::editRequested);
+    Q_EMIT page->view()->messageWidgets().at(4)->editRequested();
+    QCOMPARE(edit.size(), 1);
+    QCOMPARE(edit.first().first().toInt(), 4);
+    page->newChat();
+    page->openConversation(c.id);
+    Q_EMIT page->view()->messageWidgets().at(4)->editRequested();
+    QCOMPARE(edit.last().first().toInt(), 150 - ChatView::kPage + 4);
 }
 
 // Set PATCHBAY_SCREENSHOT_DIR to write chat.png and compare.png there (for docs/screenshots).

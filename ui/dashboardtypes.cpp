@@ -1,0 +1,56 @@
+#include "dashboardtypes.h"
+
+namespace patchbay {
+
+bool UsageFilter::matches(const UsageRecord &r) const
+{
+    return (provider.isEmpty() || r.provider == provider) && (model.isEmpty() || r.upstreamModel == model)
+        && (client.isEmpty() || r.client == client);
+}
+
+QString bucketKey(const UsageBucket &b, LedgerDimension by)
+{
+    switch (by) {
+    case LedgerDimension::Model:
+        return b.provider.isEmpty() ? b.model : b.provider + QLatin1Char('/') + b.model;
+    case LedgerDimension::Provider:
+        return b.provider;
+    case LedgerDimension::Client:
+        return b.client;
+    }
+    return {};
+}
+
+bool RequestFilter::matches(const UsageRecord &r) const
+{
+    if (r.startedAtMs < fromMs || r.startedAtMs >= toMs)
+        return false;
+    if ((!provider.isEmpty() && r.provider != provider) || (!model.isEmpty() && r.upstreamModel != model)
+        || (!client.isEmpty() && r.client != client))
+        return false;
+    switch (status) {
+    case Status::Any:
+        break;
+    case Status::Success:
+        if (r.status < 200 || r.status >= 400)
+            return false;
+        break;
+    case Status::Errors:
+        if (r.status < 400 || r.status == 499)
+            return false;
+        break;
+    case Status::Cancelled:
+        if (r.status != 499)
+            return false;
+        break;
+    }
+    if (text.isEmpty())
+        return true;
+    for (const QString *field : {&r.requestId, &r.requestedModel, &r.upstreamModel, &r.client, &r.endpoint, &r.error}) {
+        if (field->contains(text, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+} // namespace patchbay
