@@ -101,10 +101,6 @@ void AppRuntime::stopGateway()
 
 bool AppRuntime::saveConfig(const AppConfig &config, QString *error)
 {
-    // The same rules as reading config.json: what could not be read back is never written.
-    AppConfig readable;
-    if (!AppConfig::fromJson(config.toJson(), &readable, error))
-        return false;
     AppConfig toSave = config;
     if (m_portOverride) {
         // --port applies to this run only; the file keeps the user's own setting.

@@ -51,6 +51,10 @@ bool ConfigStore::load(AppConfig *config, QString *error) const
 
 bool ConfigStore::save(const AppConfig &config, QString *error) const
 {
+    // The rules of reading apply to writing: what could not be read back is never written.
+    AppConfig readable;
+    if (!AppConfig::fromJson(config.toJson(), &readable, error))
+        return false;
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = QStringLiteral("Could not write %1: %2.").arg(m_path, file.errorString());

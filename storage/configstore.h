@@ -16,7 +16,8 @@ public:
     const QString &path() const { return m_path; }
 
     bool load(AppConfig *config, QString *error) const;
-    // Atomic: the old file stays whole until the new one is complete.
+    // Atomic: the old file stays whole until the new one is complete. Refuses, with the same
+    // sentence load() would give, a config that could not be read back.
     bool save(const AppConfig &config, QString *error) const;
 
 private:

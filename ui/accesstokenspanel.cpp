@@ -1,7 +1,7 @@
 #include "accesstokenspanel.h"
 
 #include "newtokendialog.h"
-#include "routingcheck.h"
+#include "gatewaymodelnames.h"
 #include "tokenlimitsdialog.h"
 #include "workspace.h"
 

@@ -1,6 +1,6 @@
 #include "aliaseditor.h"
 
-#include "routingcheck.h"
+#include "gatewaymodelnames.h"
 #include "workspace.h"
 
 #include <QComboBox>
@@ -220,7 +220,7 @@ void AliasEditor::save()
         aliases[at] = a;
     else
         aliases.append(a);
-    if (QString error; !saveCheckedConfig(m_workspace, config, &error))
+    if (QString error; !m_workspace->saveConfig(config, &error))
         return showError(tr("Nothing was saved. %1").arg(error));
     showError(QString());
     accept();

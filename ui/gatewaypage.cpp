@@ -3,7 +3,7 @@
 #include "accesstokenspanel.h"
 #include "noticebanner.h"
 #include "pageheader.h"
-#include "routingcheck.h"
+#include "gatewaymodelnames.h"
 #include "routingeditor.h"
 #include "snippetspanel.h"
 #include "workspace.h"
@@ -253,7 +253,7 @@ void GatewayPage::applyBind()
     if (!config.gateway.isLoopback())
         config.gateway.requireTokens = true;
     QString error;
-    if (!saveCheckedConfig(m_workspace, config, &error)) {
+    if (!m_workspace->saveConfig(config, &error)) {
         m_bindError->setText(tr("Nothing was saved. %1").arg(error));
         m_bindError->show();
         return;

@@ -1,7 +1,7 @@
 #include "routingeditor.h"
 
 #include "aliaseditor.h"
-#include "routingcheck.h"
+#include "gatewaymodelnames.h"
 #include "workspace.h"
 
 #include <QFormLayout>
@@ -224,7 +224,7 @@ void RoutingEditor::removeAlias()
         return;
     AppConfig config = m_workspace->config();
     config.routing.aliases.removeIf([&name](const AliasConfig &a) { return a.name == name; });
-    if (QString error; !saveCheckedConfig(m_workspace, config, &error)) {
+    if (QString error; !m_workspace->saveConfig(config, &error)) {
         showError(error);
         return;
     }
@@ -260,7 +260,7 @@ void RoutingEditor::saveSettings()
     r.maxDelayMs = m_maxDelay->value();
     r.failuresBeforeCooldown = m_failures->value();
     r.cooldownMs = m_cooldown->value();
-    if (QString error; !saveCheckedConfig(m_workspace, config, &error)) {
+    if (QString error; !m_workspace->saveConfig(config, &error)) {
         showError(error);
         return;
     }

@@ -86,6 +86,18 @@ private Q_SLOTS:
         QVERIFY(!config.toJson().value(QLatin1String("providers")).toArray().at(0).toObject().contains(QLatin1String("prices")));
     }
 
+    void saveRefusesWhatCouldNotBeReadBack()
+    {
+        QTemporaryDir dir;
+        const ConfigStore store(dir.filePath(QStringLiteral("config.json")));
+        AppConfig config;
+        config.routing.aliases.append({QStringLiteral("smart"), QStringLiteral("fallback"), {{QStringLiteral("nowhere/big"), 1}}});
+        QString error;
+        QVERIFY(!store.save(config, &error));
+        QVERIFY2(error.contains(QStringLiteral("no provider has the id \"nowhere\"")), qPrintable(error));
+        QVERIFY(!QFile::exists(store.path())); // nothing written
+    }
+
     void brokenJsonNamesTheLineAndKeepsTheFile()
     {
         QTemporaryDir dir;
