@@ -162,6 +162,16 @@ private Q_SLOTS:
         QCOMPARE(chatRequests().size(), 0);
     }
 
+    void revokedTokenStopsWorkingAtOnce()
+    {
+        QCOMPARE(post(chatBody(QStringLiteral("fake/gpt-test"))).status, 200); // verified and remembered
+        m_server->setTokens({});                                              // revoked on the Gateway page
+        const Answer a = post(chatBody(QStringLiteral("fake/gpt-test")));
+        QCOMPARE(a.status, 401);
+        QVERIFY(a.errorMessage().contains(QStringLiteral("revoked")));
+        QCOMPARE(chatRequests().size(), 1);
+    }
+
     void plainCompletionIsForwardedAndRecorded()
     {
         QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
