@@ -940,6 +940,14 @@ bool AnthropicDialect::readResponse(const QByteArray &body, ChatResponse *out, Q
     return true;
 }
 
+TokenUsage AnthropicDialect::usageOf(const QByteArray &body) const
+{
+    TokenUsage usage;
+    anthropic::RawInput raw;
+    anthropic::readUsage(QJsonDocument::fromJson(body).object().value(QLatin1String("usage")).toObject(), &raw, &usage);
+    return usage;
+}
+
 std::unique_ptr<StreamReader> AnthropicDialect::streamReader() const
 {
     return std::make_unique<AnthropicStreamReader>();

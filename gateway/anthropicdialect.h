@@ -31,6 +31,7 @@ public:
     bool readResponse(const QByteArray &body, ChatResponse *out, QString *error) const override;
     std::unique_ptr<StreamReader> streamReader() const override;
     QString errorMessage(const QByteArray &body) const override;
+    TokenUsage usageOf(const QByteArray &body) const override;
 
     // Anthropic clients choose API features with anthropic-beta (Claude Code always sends some,
     // and beta fields in the body are refused without them) and may pin anthropic-version. A body

@@ -27,6 +27,69 @@ HttpHeaders jsonHeaders(const QString &requestId)
     return headers;
 }
 
+// The body with the top-level model's name swapped, or empty when that cannot be done with
+// certainty (the name stands more than once), in which case the caller re-serialises.
+QByteArray withModel(const QByteArray &body, const QString &from, const QString &to)
+{
+    const auto quoted = [](const QString &name) {
+        const QByteArray array = QJsonDocument(QJsonArray{name}).toJson(QJsonDocument::Compact);
+        return array.mid(1, array.size() - 2); // the JSON string, escapes and quotes included
+    };
+    const QByteArray value = quoted(from);
+    qsizetype found = -1;
+    qsizetype valueAt = -1;
+    for (qsizetype at = body.indexOf("\"model\""); at >= 0; at = body.indexOf("\"model\"", at + 7)) {
+        qsizetype i = at + 7;
+        while (i < body.size() && QByteArrayView(" \t\r\n").contains(body.at(i)))
+            ++i;
+        if (i >= body.size() || body.at(i) != ':')
+            continue;
+        ++i;
+        while (i < body.size() && QByteArrayView(" \t\r\n").contains(body.at(i)))
+            ++i;
+        if (body.mid(i, value.size()) != value)
+            continue;
+        if (found >= 0)
+            return {};
+        found = at;
+        valueAt = i;
+    }
+    if (valueAt < 0)
+        return {};
+    QByteArray out = body;
+    out.replace(valueAt, value.size(), quoted(to));
+    return out;
+}
+
+// The last "usage": {…} object in a JSON answer, as text; empty when there is none.
+QByteArray usageObject(const QByteArray &body)
+{
+    const qsizetype key = body.lastIndexOf("\"usage\"");
+    if (key < 0)
+        return {};
+    const qsizetype open = body.indexOf('{', key);
+    if (open < 0)
+        return {};
+    int depth = 0;
+    bool inString = false;
+    for (qsizetype i = open; i < body.size(); ++i) {
+        const char c = body.at(i);
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{') {
+            ++depth;
+        } else if (c == '}' && --depth == 0) {
+            return body.mid(open, i - open + 1);
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 ChatRelay::ChatRelay(Context context, QObject *parent)
@@ -42,17 +105,23 @@ bool ChatRelay::prepare(UpstreamRequest *request, ApiError *error)
     const ProviderConfig &provider = m_route.provider;
     const QString &model = m_route.upstreamModel;
     if (m_passthrough) {
-        QJsonObject body = m_ctx.body;
-        body.insert(QStringLiteral("model"), model);
-        if (m_ctx.request.stream && m_provider->dialect() == Dialect::OpenAi && !m_ctx.request.clientWantsStreamUsage) {
-            // Usage only comes in an OpenAI stream when asked for; the ledger needs it either way.
-            QJsonObject options = body.value(QLatin1String("stream_options")).toObject();
-            options.insert(QStringLiteral("include_usage"), true);
-            body.insert(QStringLiteral("stream_options"), options);
-            m_stripUsageChunk = true;
+        const bool askForUsage =
+            m_ctx.request.stream && m_provider->dialect() == Dialect::OpenAi && !m_ctx.request.clientWantsStreamUsage;
+        // The common case keeps the client's bytes and only swaps the model's name in them.
+        QByteArray bytes = askForUsage ? QByteArray() : withModel(m_ctx.rawBody, m_ctx.record.requestedModel, model);
+        if (bytes.isEmpty()) {
+            QJsonObject body = m_ctx.body;
+            body.insert(QStringLiteral("model"), model);
+            if (askForUsage) {
+                // Usage only comes in an OpenAI stream when asked for; the ledger needs it either way.
+                QJsonObject options = body.value(QLatin1String("stream_options")).toObject();
+                options.insert(QStringLiteral("include_usage"), true);
+                body.insert(QStringLiteral("stream_options"), options);
+                m_stripUsageChunk = true;
+            }
+            bytes = QJsonDocument(body).toJson(QJsonDocument::Compact);
         }
-        *request = m_provider->passthroughRequest(provider, m_apiKey, model, m_ctx.request.stream,
-                                                      QJsonDocument(body).toJson(QJsonDocument::Compact));
+        *request = m_provider->passthroughRequest(provider, m_apiKey, model, m_ctx.request.stream, bytes);
         m_provider->forwardClientHeaders(m_ctx.clientHeaders, request);
         return true;
     }
@@ -127,6 +196,7 @@ void ChatRelay::startAttempt(UpstreamRequest request)
     m_upstreamIsSse = false;
     m_streamError.clear();
     m_outputChars = 0;
+    m_opaqueChars = 0;
     m_retryAfterMs = -1;
     m_attemptClock.start();
 
@@ -224,7 +294,13 @@ void ChatRelay::relayEvents(const QByteArray &bytes)
         return;
     QByteArray out;
     for (const SseEvent &event : m_sse.feed(bytes)) {
-        const QList<StreamEvent> events = m_reader->read(event);
+        // Passed through, an event matters only for usage, errors and the first token's time;
+        // the rest goes on unparsed.
+        const bool opaque = m_passthrough && m_ctx.record.ttftMs >= 0 && !event.data.contains("\"usage\"")
+            && !event.data.contains("\"error\"");
+        if (opaque)
+            m_opaqueChars += event.data.size();
+        const QList<StreamEvent> events = opaque ? QList<StreamEvent>() : m_reader->read(event);
         for (const StreamEvent &e : events) {
             noteOutput(e);
             if (e.kind == StreamEvent::Kind::Error)
@@ -278,6 +354,26 @@ void ChatRelay::onFinished()
 
 void ChatRelay::answerPlain()
 {
+    if (m_passthrough) {
+        // The answer goes back as it came; only its usage report is read, not the whole body.
+        const QByteArray usage = usageObject(m_buffered);
+        m_usage = m_provider->usageOf(usage.isEmpty() ? m_buffered : "{\"usage\":" + usage + '}');
+        ChatResponse response;
+        QString ignored;
+        // Rare: the provider counted nothing, so the text is read to estimate from it.
+        if (!m_usage.isKnown() && m_provider->readResponse(m_buffered, &response, &ignored)) {
+            for (const ContentPart &part : response.content)
+                m_outputChars += part.text.size() + part.argumentsJson.size();
+        }
+        if (m_connection) {
+            HttpHeaders headers = jsonHeaders(m_ctx.record.requestId);
+            if (!m_contentType.isEmpty())
+                headers.set("Content-Type", m_contentType);
+            m_connection->respond(m_upstreamStatus, headers, m_buffered);
+        }
+        finish(m_upstreamStatus, {});
+        return;
+    }
     ChatResponse response;
     QString readError;
     const bool read = m_provider->readResponse(m_buffered, &response, &readError);
@@ -456,7 +552,8 @@ UsageRecord ChatRelay::completedRecord(int status, const QString &error)
         // counts): about four characters a token, the usual rule of thumb for English and code.
         r.usageSource = QStringLiteral("estimated");
         usage.input = (inputChars() + 3) / 4;
-        usage.output = (m_outputChars + 3) / 4;
+        // Unparsed JSON events carry about twice their text in framing.
+        usage.output = (m_outputChars + m_opaqueChars / 2 + 3) / 4;
     }
     r.inputTokens = usage.input;
     r.outputTokens = usage.output;

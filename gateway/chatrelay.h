@@ -47,6 +47,7 @@ public:
         const ClientCodec *client = nullptr;
         ChatRequest request; // as the client codec read it
         QJsonObject body;    // as the client sent it, for a passthrough
+        QByteArray rawBody;  // the same, as bytes
         HttpHeaders clientHeaders;
         QString upstreamPathSuffix; // replaces the chat path's last segment, e.g. "messages/count_tokens"
     };
@@ -108,6 +109,7 @@ private:
     TokenUsage m_usage;
     QString m_streamError; // an error event the provider sent inside its stream
     qint64 m_outputChars = 0; // for estimating usage when the provider reports none
+    qint64 m_opaqueChars = 0; // bytes passed through without being read
     bool m_done = false;
 };
 

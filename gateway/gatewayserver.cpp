@@ -397,6 +397,7 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     context.client = codec;
     context.upstreamPathSuffix = suffix;
     context.clientHeaders = connection->request().headers;
+    context.rawBody = connection->requestBody();
     auto *relay = new ChatRelay(std::move(context), this);
     relay->start();
 }
