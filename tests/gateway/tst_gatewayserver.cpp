@@ -733,18 +733,8 @@ private:
 
     UsageRecord lastRow()
     {
-        m_ledger->flush();
-        QString error;
-        const QString name = QStringLiteral("reader-%1").arg(m_dbCount);
-        UsageRecord row;
-        {
-            QSqlDatabase db = Database::open(m_dir.filePath(QStringLiteral("p%1.db").arg(m_dbCount)), name, &error);
-            const QList<UsageRecord> rows = LedgerQuery(db).latest(1);
-            if (!rows.isEmpty())
-                row = rows.first();
-        }
-        Database::close(name);
-        return row;
+        const QList<UsageRecord> rows = latestRows(1);
+        return rows.isEmpty() ? UsageRecord() : rows.first();
     }
 
     QTemporaryDir m_dir;

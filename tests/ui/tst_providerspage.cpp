@@ -372,7 +372,7 @@ void TestProvidersPage::welcomeOffersPresets()
 
 void TestProvidersPage::anthropicPresetSavesDialect()
 {
-    const QString key = QStringLiteral("sk-ant-test-0123456789abcdef");
+    const QString key = QStringLiteral("test-anthropic-key-0123");
     QPointer<ProviderDialog> dialog = openPresetDialog(QStringLiteral("anthropic"));
     QVERIFY(dialog);
     QCOMPARE(child<QLineEdit>(dialog, "nameEdit")->text(), QStringLiteral("Anthropic"));
