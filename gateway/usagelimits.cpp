@@ -21,11 +21,10 @@ QString dollars(double usd)
 } // namespace
 
 UsageLimits::UsageLimits(Clock clock)
-    : m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentDateTime(); }))
+    // UTC: reading the local time costs a time-zone lookup (a stat of /etc/localtime) per call.
+    : m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentDateTimeUtc(); }))
 {
-    const QDateTime now = m_clock();
-    m_day = now.date();
-    m_month = now.date().year() * 12 + now.date().month();
+    startPeriods(m_clock().toMSecsSinceEpoch());
 }
 
 QDateTime UsageLimits::startOfDay(const QDateTime &now)
@@ -56,27 +55,37 @@ void UsageLimits::seed(const QHash<QString, double> &today, const QHash<QString,
         m_spend[it.key()].month = it.value();
         m_total.month += it.value();
     }
-    const QDateTime now = m_clock();
-    m_day = now.date();
-    m_month = now.date().year() * 12 + now.date().month();
+    startPeriods(m_clock().toMSecsSinceEpoch());
 }
 
-void UsageLimits::rollPeriods()
+void UsageLimits::startPeriods(qint64 nowMs)
 {
-    const QDate today = m_clock().date();
-    if (today != m_day) {
-        m_day = today;
+    m_day = QDateTime::fromMSecsSinceEpoch(nowMs).date(); // local
+    m_dayStartMs = m_day.startOfDay().toMSecsSinceEpoch();
+    m_dayEndMs = m_day.addDays(1).startOfDay().toMSecsSinceEpoch();
+    m_monthEndMs = QDate(m_day.year(), m_day.month(), 1).addMonths(1).startOfDay().toMSecsSinceEpoch();
+}
+
+qint64 UsageLimits::rollPeriods()
+{
+    const qint64 nowMs = m_clock().toMSecsSinceEpoch();
+    // The local date is worked out again only when the clock leaves today, so the call path
+    // pays a comparison, not a time-zone conversion.
+    if (nowMs >= m_dayStartMs && nowMs < m_dayEndMs)
+        return nowMs;
+    const QDate previous = m_day;
+    startPeriods(nowMs);
+    if (m_day != previous) {
         m_total.day = 0;
         for (Spend &s : m_spend)
             s.day = 0;
     }
-    const int month = today.year() * 12 + today.month();
-    if (month != m_month) {
-        m_month = month;
+    if (m_day.year() != previous.year() || m_day.month() != previous.month()) {
         m_total.month = 0;
         for (Spend &s : m_spend)
             s.month = 0;
     }
+    return nowMs;
 }
 
 QString UsageLimits::modelRefusal(const QString &client, const QString &model) const
@@ -91,34 +100,35 @@ QString UsageLimits::modelRefusal(const QString &client, const QString &model) c
 
 std::optional<LimitHit> UsageLimits::admit(const QString &client)
 {
-    rollPeriods();
-    const QDateTime now = m_clock();
-    const qint64 nowMs = now.toMSecsSinceEpoch();
-    const qint64 toMidnight = qMax<qint64>(1, now.secsTo(startOfDay(now).addDays(1)));
-    const qint64 toMonthEnd = qMax<qint64>(1, now.secsTo(startOfMonth(now).addMonths(1)));
-    const QString tomorrow = startOfDay(now).addDays(1).toString(Qt::ISODate);
-    const QString nextMonth = startOfMonth(now).addMonths(1).toString(Qt::ISODate);
+    const auto it = m_policies.constFind(client);
+    if (it == m_policies.constEnd() && !m_overallDay && !m_overallMonth)
+        return std::nullopt; // nothing limits this call, and no one counts it
+    const qint64 nowMs = rollPeriods();
+    // Worked out only for a call that is refused.
+    const auto toMidnight = [&] { return qMax<qint64>(1, (m_dayEndMs - nowMs) / 1000); };
+    const auto toMonthEnd = [&] { return qMax<qint64>(1, (m_monthEndMs - nowMs) / 1000); };
+    const auto tomorrow = [&] { return m_day.addDays(1).startOfDay().toString(Qt::ISODate); };
+    const auto nextMonth = [&] { return QDate(m_day.year(), m_day.month(), 1).addMonths(1).startOfDay().toString(Qt::ISODate); };
 
     if (m_overallDay && m_total.day >= *m_overallDay)
         return LimitHit{QStringLiteral("Patchbay's overall budget of %1 a day is spent (%2 today). It resets at %3.")
-                            .arg(dollars(*m_overallDay), dollars(m_total.day), tomorrow),
-                        toMidnight};
+                            .arg(dollars(*m_overallDay), dollars(m_total.day), tomorrow()),
+                        toMidnight()};
     if (m_overallMonth && m_total.month >= *m_overallMonth)
         return LimitHit{QStringLiteral("Patchbay's overall budget of %1 a month is spent (%2 this month). It resets at %3.")
-                            .arg(dollars(*m_overallMonth), dollars(m_total.month), nextMonth),
-                        toMonthEnd};
-    const auto it = m_policies.constFind(client);
+                            .arg(dollars(*m_overallMonth), dollars(m_total.month), nextMonth()),
+                        toMonthEnd()};
     if (it != m_policies.constEnd()) {
         const TokenPolicy &p = *it;
         const Spend spend = m_spend.value(client);
         if (p.usdPerDay && spend.day >= *p.usdPerDay)
             return LimitHit{QStringLiteral("The access token \"%1\" has spent its budget of %2 a day (%3 today). It resets at %4.")
-                                .arg(client, dollars(*p.usdPerDay), dollars(spend.day), tomorrow),
-                            toMidnight};
+                                .arg(client, dollars(*p.usdPerDay), dollars(spend.day), tomorrow()),
+                            toMidnight()};
         if (p.usdPerMonth && spend.month >= *p.usdPerMonth)
             return LimitHit{QStringLiteral("The access token \"%1\" has spent its budget of %2 a month (%3 this month). It resets at %4.")
-                                .arg(client, dollars(*p.usdPerMonth), dollars(spend.month), nextMonth),
-                            toMonthEnd};
+                                .arg(client, dollars(*p.usdPerMonth), dollars(spend.month), nextMonth()),
+                            toMonthEnd()};
         QList<qint64> &calls = m_requests[client];
         dropOlderThan(calls, nowMs - kMinuteMs, [](qint64 t) { return t; });
         if (p.requestsPerMinute && calls.size() >= *p.requestsPerMinute) {
@@ -151,7 +161,7 @@ std::optional<LimitHit> UsageLimits::admit(const QString &client)
 
 void UsageLimits::record(const QString &client, qint64 tokens, double costUsd)
 {
-    rollPeriods();
+    const qint64 nowMs = rollPeriods();
     if (costUsd > 0) {
         Spend &s = m_spend[client];
         s.day += costUsd;
@@ -161,7 +171,7 @@ void UsageLimits::record(const QString &client, qint64 tokens, double costUsd)
     }
     const auto it = m_policies.constFind(client);
     if (tokens > 0 && it != m_policies.constEnd() && it->tokensPerMinute)
-        m_tokens[client].append({m_clock().toMSecsSinceEpoch(), tokens});
+        m_tokens[client].append({nowMs, tokens});
 }
 
 double UsageLimits::spentToday(const QString &client) const

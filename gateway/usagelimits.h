@@ -26,7 +26,7 @@ struct LimitHit
 class UsageLimits
 {
 public:
-    using Clock = std::function<QDateTime()>; // local time
+    using Clock = std::function<QDateTime()>; // any time spec: periods follow the local calendar
 
     explicit UsageLimits(Clock clock = {});
 
@@ -55,7 +55,8 @@ private:
         double day = 0;
         double month = 0;
     };
-    void rollPeriods();
+    void startPeriods(qint64 nowMs);
+    qint64 rollPeriods(); // now, in ms since the epoch
 
     Clock m_clock;
     QHash<QString, TokenPolicy> m_policies;
@@ -63,8 +64,10 @@ private:
     std::optional<double> m_overallMonth;
     QHash<QString, Spend> m_spend; // by client; "" is never a key here, see m_total
     Spend m_total;
-    QDate m_day;
-    int m_month = 0;
+    QDate m_day; // local
+    qint64 m_dayStartMs = 0;
+    qint64 m_dayEndMs = 0;
+    qint64 m_monthEndMs = 0;
     QHash<QString, QList<qint64>> m_requests;                // ms of each admitted call, last minute
     QHash<QString, QList<QPair<qint64, qint64>>> m_tokens;   // (ms, tokens), last minute
 };
