@@ -4,17 +4,23 @@ namespace patchbay {
 
 namespace {
 
-bool sameName(const QByteArray &a, const QByteArray &b)
+bool sameName(QByteArrayView a, QByteArrayView b)
 {
-    return a.compare(b, Qt::CaseInsensitive) == 0;
+    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
 }
 
-bool connectionHas(const HttpHeaders &headers, const char *token)
+bool connectionHas(const HttpHeaders &headers, QByteArrayView token)
 {
-    for (const QByteArray &v : headers.values("connection")) {
-        for (const QByteArray &part : v.split(',')) {
-            if (sameName(part.trimmed(), token))
+    for (const auto &item : headers.items()) {
+        if (!sameName(item.first, "connection"))
+            continue;
+        QByteArrayView rest(item.second);
+        while (!rest.isEmpty()) {
+            const qsizetype comma = rest.indexOf(',');
+            const QByteArrayView part = (comma < 0 ? rest : rest.first(comma)).trimmed();
+            if (sameName(part, token))
                 return true;
+            rest = comma < 0 ? QByteArrayView() : rest.sliced(comma + 1);
         }
     }
     return false;
@@ -22,7 +28,7 @@ bool connectionHas(const HttpHeaders &headers, const char *token)
 
 } // namespace
 
-QByteArray HttpHeaders::value(const QByteArray &name) const
+QByteArray HttpHeaders::value(QByteArrayView name) const
 {
     for (const auto &item : m_items) {
         if (sameName(item.first, name))
@@ -31,7 +37,7 @@ QByteArray HttpHeaders::value(const QByteArray &name) const
     return {};
 }
 
-bool HttpHeaders::contains(const QByteArray &name) const
+bool HttpHeaders::contains(QByteArrayView name) const
 {
     for (const auto &item : m_items) {
         if (sameName(item.first, name))
@@ -40,7 +46,7 @@ bool HttpHeaders::contains(const QByteArray &name) const
     return false;
 }
 
-QList<QByteArray> HttpHeaders::values(const QByteArray &name) const
+QList<QByteArray> HttpHeaders::values(QByteArrayView name) const
 {
     QList<QByteArray> out;
     for (const auto &item : m_items) {
@@ -56,7 +62,7 @@ void HttpHeaders::set(const QByteArray &name, const QByteArray &value)
     add(name, value);
 }
 
-void HttpHeaders::remove(const QByteArray &name)
+void HttpHeaders::remove(QByteArrayView name)
 {
     m_items.removeIf([&](const auto &item) { return sameName(item.first, name); });
 }

@@ -10,12 +10,14 @@ namespace patchbay {
 class HttpHeaders
 {
 public:
-    QByteArray value(const QByteArray &name) const;
-    bool contains(const QByteArray &name) const;
-    QList<QByteArray> values(const QByteArray &name) const;
+    // Lookups take views so that asking for "content-length" allocates nothing.
+    QByteArray value(QByteArrayView name) const;
+    bool contains(QByteArrayView name) const;
+    QList<QByteArray> values(QByteArrayView name) const;
     void add(const QByteArray &name, const QByteArray &value) { m_items.append({name, value}); }
     void set(const QByteArray &name, const QByteArray &value);
-    void remove(const QByteArray &name);
+    void remove(QByteArrayView name);
+    void reserve(qsizetype count) { m_items.reserve(count); }
     const QList<QPair<QByteArray, QByteArray>> &items() const { return m_items; }
     bool isEmpty() const { return m_items.isEmpty(); }
 

@@ -4,7 +4,7 @@ namespace patchbay {
 
 namespace {
 
-bool isToken(const QByteArray &s)
+bool isToken(QByteArrayView s)
 {
     if (s.isEmpty())
         return false;
@@ -16,7 +16,7 @@ bool isToken(const QByteArray &s)
     return true;
 }
 
-bool parseVersion(const QByteArray &v, int *minor)
+bool parseVersion(QByteArrayView v, int *minor)
 {
     if (v == "HTTP/1.1") {
         *minor = 1;
@@ -251,53 +251,65 @@ HttpParser::Event HttpParser::parseHead()
             return fail(Error::Truncated, QStringLiteral("The connection closed inside the header section."));
         return Event::NeedMore;
     }
-    const QByteArray head = m_buffer.mid(m_offset, end - m_offset);
+    // Lines are read in place; only the names and values that are kept get their own bytes.
+    const QByteArrayView head(m_buffer.constData() + m_offset, end - m_offset);
     m_offset = end + endLength;
+    const auto lineAt = [&head](qsizetype from, qsizetype *next) {
+        const qsizetype lf = head.indexOf('\n', from);
+        const qsizetype stop = lf < 0 ? head.size() : lf;
+        *next = lf < 0 ? head.size() : lf + 1;
+        QByteArrayView line = head.sliced(from, stop - from);
+        return line.endsWith('\r') ? line.chopped(1) : line;
+    };
 
-    QList<QByteArray> lines = head.split('\n');
-    for (QByteArray &l : lines) {
-        if (l.endsWith('\r'))
-            l.chop(1);
-    }
-    const bool firstOk = m_mode == Mode::Request ? parseRequestLine(lines.first()) : parseStatusLine(lines.first());
+    qsizetype pos = 0;
+    const QByteArrayView first = lineAt(0, &pos);
+    const bool firstOk = m_mode == Mode::Request ? parseRequestLine(first) : parseStatusLine(first);
     if (!firstOk)
         return fail(Error::Malformed, m_mode == Mode::Request ? QStringLiteral("The request line is malformed.")
                                                               : QStringLiteral("The status line is malformed."));
     HttpHeaders &headers = m_mode == Mode::Request ? m_request.headers : m_response.headers;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines.at(i);
+    headers.reserve(16);
+    while (pos < head.size()) {
+        const QByteArrayView line = lineAt(pos, &pos);
         if (line.startsWith(' ') || line.startsWith('\t'))
             return fail(Error::Malformed, QStringLiteral("Folded header lines are not allowed."));
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(line.left(colon)))
+        if (colon <= 0 || !isToken(line.first(colon)))
             return fail(Error::Malformed, QStringLiteral("A header line is malformed."));
-        headers.add(line.left(colon), line.mid(colon + 1).trimmed());
+        headers.add(line.first(colon).toByteArray(), line.sliced(colon + 1).trimmed().toByteArray());
     }
     return startBody();
 }
 
-bool HttpParser::parseRequestLine(const QByteArray &line)
+bool HttpParser::parseRequestLine(QByteArrayView line)
 {
-    const QList<QByteArray> parts = line.split(' ');
-    if (parts.size() != 3 || !isToken(parts.at(0)) || parts.at(1).isEmpty())
+    // Exactly three parts separated by single spaces.
+    const qsizetype sp1 = line.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+    if (sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0)
         return false;
-    m_request.method = parts.at(0);
-    m_request.target = parts.at(1);
-    return parseVersion(parts.at(2), &m_request.versionMinor);
+    const QByteArrayView method = line.first(sp1);
+    const QByteArrayView target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
+    if (!isToken(method) || target.isEmpty())
+        return false;
+    m_request.method = method.toByteArray();
+    m_request.target = target.toByteArray();
+    return parseVersion(line.sliced(sp2 + 1), &m_request.versionMinor);
 }
 
-bool HttpParser::parseStatusLine(const QByteArray &line)
+bool HttpParser::parseStatusLine(QByteArrayView line)
 {
     const qsizetype sp1 = line.indexOf(' ');
-    if (sp1 < 0 || !parseVersion(line.left(sp1), &m_response.versionMinor))
+    if (sp1 < 0 || !parseVersion(line.first(sp1), &m_response.versionMinor))
         return false;
     const qsizetype sp2 = line.indexOf(' ', sp1 + 1);
-    const QByteArray code = sp2 < 0 ? line.mid(sp1 + 1) : line.mid(sp1 + 1, sp2 - sp1 - 1);
+    const QByteArrayView code = sp2 < 0 ? line.sliced(sp1 + 1) : line.sliced(sp1 + 1, sp2 - sp1 - 1);
     bool ok = false;
     m_response.status = code.size() == 3 ? code.toInt(&ok) : 0;
     if (!ok || m_response.status < 100)
         return false;
-    m_response.reason = sp2 < 0 ? QByteArray() : line.mid(sp2 + 1);
+    m_response.reason = sp2 < 0 ? QByteArray() : line.sliced(sp2 + 1).toByteArray();
     return true;
 }
 
@@ -318,8 +330,14 @@ HttpParser::Event HttpParser::startBody()
             return Event::Head;
         }
     }
-    const QList<QByteArray> te = headers.values("transfer-encoding");
-    const QList<QByteArray> cl = headers.values("content-length");
+    QList<QByteArray> te;
+    QList<QByteArray> cl;
+    for (const auto &item : headers.items()) {
+        if (item.first.size() == 17 && item.first.compare("transfer-encoding", Qt::CaseInsensitive) == 0)
+            te.append(item.second);
+        else if (item.first.size() == 14 && item.first.compare("content-length", Qt::CaseInsensitive) == 0)
+            cl.append(item.second);
+    }
     if (!te.isEmpty()) {
         // Both framings at once is how requests get smuggled; refuse instead of guessing.
         if (!cl.isEmpty() && m_mode == Mode::Request)

@@ -52,8 +52,8 @@ private:
 
     Event fail(Error error, const QString &text);
     Event parseHead();
-    bool parseRequestLine(const QByteArray &line);
-    bool parseStatusLine(const QByteArray &line);
+    bool parseRequestLine(QByteArrayView line);
+    bool parseStatusLine(QByteArrayView line);
     Event startBody();
     // One line ending in LF (CR optional) from the buffer, without the ending; false if none yet.
     bool takeLine(QByteArray *line, qint64 limit, bool *tooLong);
