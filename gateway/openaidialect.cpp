@@ -1,5 +1,6 @@
 #include "openaidialect.h"
 
+#include "jsonpeek.h"
 #include "openaistream.h"
 
 #include <QDateTime>
@@ -521,6 +522,16 @@ std::unique_ptr<StreamReader> OpenAiDialect::streamReader() const
 
 TokenUsage OpenAiDialect::usageOf(const QByteArray &body) const
 {
+    // Called on every answer: parse only the usage object, not the whole reply.
+    QByteArrayView usage;
+    switch (JsonPeek::member(body, "usage", &usage)) {
+    case JsonPeek::Result::Found:
+        return TokenUsage::fromOpenAi(QJsonDocument::fromJson(usage.toByteArray()).object());
+    case JsonPeek::Result::Absent:
+        return {};
+    case JsonPeek::Result::Unsure:
+        break;
+    }
     return TokenUsage::fromOpenAi(QJsonDocument::fromJson(body).object().value(QLatin1String("usage")).toObject());
 }
 
