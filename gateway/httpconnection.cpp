@@ -182,6 +182,13 @@ void HttpConnection::writeHead(int status, const HttpHeaders &headers, bool chun
 {
     QByteArray out;
     out.reserve(256);
+    appendHead(&out, status, headers, chunked, contentLength);
+    m_socket->write(out);
+}
+
+void HttpConnection::appendHead(QByteArray *to, int status, const HttpHeaders &headers, bool chunked, qint64 contentLength) const
+{
+    QByteArray &out = *to;
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     for (const auto &h : headers.items())
         out += h.first + ": " + h.second + "\r\n";
@@ -192,7 +199,6 @@ void HttpConnection::writeHead(int status, const HttpHeaders &headers, bool chun
     else
         out += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
     out += m_keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    m_socket->write(out);
 }
 
 void HttpConnection::respond(int status, const HttpHeaders &headers, const QByteArray &body)
@@ -200,8 +206,14 @@ void HttpConnection::respond(int status, const HttpHeaders &headers, const QByte
     if (m_gone || m_responseStarted)
         return;
     m_responseStarted = true;
-    writeHead(status, headers, false, body.size());
-    m_socket->write(body);
+    // One buffer and one send now, instead of two writes that wait for the socket to be
+    // reported writable on the next turn of the event loop.
+    QByteArray out;
+    out.reserve(256 + body.size());
+    appendHead(&out, status, headers, false, body.size());
+    out += body;
+    m_socket->write(out);
+    m_socket->flush();
     finishResponse();
 }
 

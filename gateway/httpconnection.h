@@ -57,6 +57,7 @@ private:
     void failRequest(int status, const QString &message, const QString &code);
     void onDisconnected();
     void writeHead(int status, const HttpHeaders &headers, bool chunked, qint64 contentLength);
+    void appendHead(QByteArray *to, int status, const HttpHeaders &headers, bool chunked, qint64 contentLength) const;
 
     QTcpSocket *m_socket;
     GatewayLimits m_limits;

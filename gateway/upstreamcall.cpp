@@ -43,10 +43,15 @@ UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject 
 
 UpstreamCall::~UpstreamCall()
 {
-    if (m_socket) {
-        m_socket->abort();
-        m_socket->deleteLater();
-    }
+    releaseSocket(false);
+}
+
+void UpstreamCall::poolGone()
+{
+    m_socket = nullptr;
+    m_pool = nullptr;
+    m_timer.stop();
+    m_state = State::Finished;
 }
 
 QString UpstreamCall::hostLabel() const
@@ -61,30 +66,28 @@ void UpstreamCall::start()
 
 void UpstreamCall::openSocket(bool allowReuse)
 {
-    m_socket = allowReuse ? m_pool->takeIdle(m_poolKey) : nullptr;
-    m_reused = m_socket != nullptr;
+    if (!m_pool) {
+        fail(Failure::Connect, QStringLiteral("The gateway is shutting down."));
+        return;
+    }
     const bool tls = m_request.url.scheme() == QLatin1String("https");
-    if (!m_socket)
-        m_socket = tls ? new QSslSocket : new QTcpSocket;
-    m_socket->setParent(this);
-    // A bounded buffer is what lets a paused relay push back on the provider through TCP.
-    m_socket->setReadBufferSize(kReadBufferBytes);
-    connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamCall::process);
-    connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamCall::onDisconnected);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &UpstreamCall::onSocketError);
+    m_socket = m_pool->acquire(m_poolKey, tls, allowReuse, this, &m_reused);
     if (m_reused) {
         sendRequest();
         return;
     }
+    // A bounded buffer is what lets a paused relay push back on the provider through TCP.
+    m_socket->setReadBufferSize(kReadBufferBytes);
     m_state = State::Connecting;
     m_timer.start(m_request.timeouts.connectMs);
     const auto port = static_cast<quint16>(m_request.url.port(tls ? 443 : 80));
     if (tls) {
         auto *ssl = static_cast<QSslSocket *>(m_socket);
-        connect(ssl, &QSslSocket::encrypted, this, &UpstreamCall::sendRequest);
+        // Once per new connection; the pool passes on every later event.
+        connect(ssl, &QSslSocket::encrypted, this, &UpstreamCall::sendRequest, Qt::SingleShotConnection);
         ssl->connectToHostEncrypted(m_request.url.host(), port);
     } else {
-        connect(m_socket, &QTcpSocket::connected, this, &UpstreamCall::sendRequest);
+        connect(m_socket, &QTcpSocket::connected, this, &UpstreamCall::sendRequest, Qt::SingleShotConnection);
         m_socket->connectToHost(m_request.url.host(), port);
     }
 }
@@ -116,6 +119,7 @@ void UpstreamCall::sendRequest()
     out += "\r\n";
     out += m_request.body;
     m_socket->write(out);
+    m_socket->flush(); // send now rather than on the next turn of the event loop
 }
 
 void UpstreamCall::setPaused(bool paused)
@@ -236,14 +240,7 @@ void UpstreamCall::releaseSocket(bool reusable)
 {
     if (!m_socket)
         return;
-    QTcpSocket *socket = std::exchange(m_socket, nullptr);
-    disconnect(socket, nullptr, this, nullptr);
-    if (reusable) {
-        m_pool->putIdle(m_poolKey, socket);
-    } else {
-        socket->abort();
-        socket->deleteLater();
-    }
+    m_pool->release(std::exchange(m_socket, nullptr), reusable);
 }
 
 } // namespace patchbay

@@ -2,6 +2,7 @@
 
 #include "appconfig.h"
 #include "httpparser.h"
+#include "upstreampool.h"
 
 #include <QObject>
 #include <QTimer>
@@ -26,7 +27,7 @@ struct UpstreamRequest
 // body comes out as it arrives; reading can be paused while the client is slow, which lets
 // TCP push back on the provider. A pooled connection found stale before any answer is
 // retried once on a fresh one.
-class UpstreamCall : public QObject
+class UpstreamCall : public QObject, private UpstreamPool::Owner
 {
     Q_OBJECT
 public:
@@ -56,6 +57,10 @@ private:
     void process();
     void onDisconnected();
     void onSocketError();
+    void socketReadyRead() override { process(); }
+    void socketDisconnected() override { onDisconnected(); }
+    void socketError() override { onSocketError(); }
+    void poolGone() override;
     void fail(Failure failure, const QString &message);
     void releaseSocket(bool reusable);
     QString hostLabel() const;

@@ -1,18 +1,29 @@
 #include "upstreampool.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
-#include <QTimer>
 
 namespace patchbay {
 
 UpstreamPool::UpstreamPool(QObject *parent)
     : QObject(parent)
 {
+    m_clock.start();
+    // One sweep for all idle sockets; a socket may so live up to a third longer than the limit.
+    m_sweep.setInterval(kIdleTimeoutMs / 3);
+    connect(&m_sweep, &QTimer::timeout, this, &UpstreamPool::sweep);
 }
 
 UpstreamPool::~UpstreamPool()
 {
     clear();
+    // Sockets still owned by an exchange go with the pool, their parent: stop their events and
+    // tell their owners, which must not hand them back.
+    for (auto it = m_sockets.begin(); it != m_sockets.end(); ++it) {
+        disconnect(it.key(), nullptr, this, nullptr);
+        if (it->owner)
+            it->owner->poolGone();
+    }
 }
 
 QString UpstreamPool::key(const QString &scheme, const QString &host, quint16 port)
@@ -20,39 +31,96 @@ QString UpstreamPool::key(const QString &scheme, const QString &host, quint16 po
     return scheme + QLatin1String("://") + host + QLatin1Char(':') + QString::number(port);
 }
 
-QTcpSocket *UpstreamPool::takeIdle(const QString &key)
+QTcpSocket *UpstreamPool::create(const QString &key, bool tls)
 {
-    auto it = m_idle.find(key);
-    while (it != m_idle.end() && !it->isEmpty()) {
-        QTcpSocket *socket = it->takeLast(); // the most recently used is the least likely stale
-        disconnect(socket, nullptr, this, nullptr);
-        if (auto *timer = socket->findChild<QTimer *>(QStringLiteral("idle")))
-            delete timer;
-        if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() == 0)
-            return socket;
-        socket->abort();
-        socket->deleteLater();
-    }
-    return nullptr;
+    QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
+    m_sockets.insert(socket, Slot{key, nullptr, 0});
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { dispatch(socket, &Owner::socketReadyRead); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { dispatch(socket, &Owner::socketDisconnected); });
+    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket] { dispatch(socket, &Owner::socketError); });
+    return socket;
 }
 
-void UpstreamPool::putIdle(const QString &key, QTcpSocket *socket)
+void UpstreamPool::dispatch(QTcpSocket *socket, void (Owner::*handler)())
 {
-    if (socket->state() != QAbstractSocket::ConnectedState) {
-        socket->deleteLater();
+    const auto it = m_sockets.constFind(socket);
+    if (it == m_sockets.constEnd())
+        return;
+    if (Owner *owner = it->owner) {
+        (owner->*handler)(); // may release the socket, or end the owner; nothing is touched after
         return;
     }
-    disconnect(socket, nullptr, nullptr, nullptr);
-    socket->setParent(this);
-    m_idle[key].append(socket);
-    // An idle connection that closes or speaks out of turn is of no more use.
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { forget(socket); });
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { forget(socket); });
-    auto *timer = new QTimer(socket);
-    timer->setObjectName(QStringLiteral("idle"));
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [this, socket] { forget(socket); });
-    timer->start(kIdleTimeoutMs);
+    // An idle connection that closes, fails or speaks out of turn is of no more use.
+    close(socket);
+}
+
+QTcpSocket *UpstreamPool::acquire(const QString &key, bool tls, bool allowReuse, Owner *owner, bool *reused)
+{
+    *reused = false;
+    auto idle = allowReuse ? m_idle.find(key) : m_idle.end();
+    while (idle != m_idle.end() && !idle->isEmpty()) {
+        QTcpSocket *socket = idle->takeLast(); // the most recently used is the least likely stale
+        if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() == 0) {
+            m_sockets[socket].owner = owner;
+            *reused = true;
+            return socket;
+        }
+        close(socket);
+    }
+    QTcpSocket *socket = create(key, tls);
+    m_sockets[socket].owner = owner;
+    return socket;
+}
+
+void UpstreamPool::release(QTcpSocket *socket, bool reusable)
+{
+    const auto it = m_sockets.find(socket);
+    if (it == m_sockets.end())
+        return;
+    it->owner = nullptr;
+    if (!reusable || socket->state() != QAbstractSocket::ConnectedState) {
+        close(socket);
+        return;
+    }
+    it->idleSinceMs = m_clock.elapsed();
+    m_idle[it->key].append(socket);
+    if (!m_sweep.isActive())
+        m_sweep.start();
+}
+
+void UpstreamPool::close(QTcpSocket *socket)
+{
+    const auto it = m_sockets.find(socket);
+    if (it == m_sockets.end())
+        return;
+    if (it->owner == nullptr) {
+        const auto idle = m_idle.find(it->key);
+        if (idle != m_idle.end())
+            idle->removeOne(socket);
+    }
+    m_sockets.erase(it);
+    disconnect(socket, nullptr, this, nullptr);
+    socket->abort();
+    socket->deleteLater();
+}
+
+void UpstreamPool::sweep()
+{
+    const qint64 cutoff = m_clock.elapsed() - kIdleTimeoutMs;
+    QList<QTcpSocket *> stale;
+    bool anyLeft = false;
+    for (const QList<QTcpSocket *> &list : std::as_const(m_idle)) {
+        for (QTcpSocket *socket : list) {
+            if (m_sockets.value(socket).idleSinceMs <= cutoff)
+                stale.append(socket);
+            else
+                anyLeft = true;
+        }
+    }
+    for (QTcpSocket *socket : std::as_const(stale))
+        close(socket);
+    if (!anyLeft)
+        m_sweep.stop();
 }
 
 int UpstreamPool::idleCount(const QString &key) const
@@ -62,26 +130,13 @@ int UpstreamPool::idleCount(const QString &key) const
 
 void UpstreamPool::clear()
 {
-    for (auto &list : m_idle) {
-        for (QTcpSocket *s : list) {
-            disconnect(s, nullptr, this, nullptr);
-            s->abort();
-            s->deleteLater();
-        }
-    }
+    QList<QTcpSocket *> idle;
+    for (const QList<QTcpSocket *> &list : std::as_const(m_idle))
+        idle += list;
+    for (QTcpSocket *socket : std::as_const(idle))
+        close(socket);
     m_idle.clear();
-}
-
-void UpstreamPool::forget(QTcpSocket *socket)
-{
-    for (auto &list : m_idle) {
-        if (list.removeOne(socket)) {
-            disconnect(socket, nullptr, this, nullptr);
-            socket->abort();
-            socket->deleteLater();
-            return;
-        }
-    }
+    m_sweep.stop();
 }
 
 } // namespace patchbay

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 class QTcpSocket;
 
@@ -11,19 +13,38 @@ namespace patchbay {
 
 // Keep-alive connections to the providers, per scheme/host/port, so a call skips the TCP and
 // TLS handshakes. No cap per host: the provider's own limits are the only ones.
+//
+// The pool makes every socket and connects its signals once, for the socket's whole life, and
+// passes them to whichever exchange owns the socket now: connecting and disconnecting signals
+// on every call, and a timer per idle socket, cost more than the call's own parsing did.
 class UpstreamPool : public QObject
 {
     Q_OBJECT
 public:
+    // Receives the events of a socket while an exchange owns it.
+    class Owner
+    {
+    public:
+        virtual void socketReadyRead() = 0;
+        virtual void socketDisconnected() = 0;
+        virtual void socketError() = 0;
+        // The pool is being destroyed and its sockets with it.
+        virtual void poolGone() = 0;
+
+    protected:
+        ~Owner() = default;
+    };
+
     explicit UpstreamPool(QObject *parent = nullptr);
     ~UpstreamPool() override;
 
     static QString key(const QString &scheme, const QString &host, quint16 port);
 
-    // An idle connected socket for key, or nullptr.
-    QTcpSocket *takeIdle(const QString &key);
-    // Gives a socket whose exchange ended cleanly back for reuse.
-    void putIdle(const QString &key, QTcpSocket *socket);
+    // A connected idle socket for key when allowReuse and one is left (*reused = true), or a
+    // new unconnected one, TLS or plain. Its events go to owner until release().
+    QTcpSocket *acquire(const QString &key, bool tls, bool allowReuse, Owner *owner, bool *reused);
+    // The exchange is over. A reusable socket waits for the next call; any other is closed.
+    void release(QTcpSocket *socket, bool reusable);
     int idleCount(const QString &key) const;
     void clear();
 
@@ -31,9 +52,21 @@ public:
     static constexpr int kIdleTimeoutMs = 30'000;
 
 private:
-    void forget(QTcpSocket *socket);
+    struct Slot
+    {
+        QString key;
+        Owner *owner = nullptr; // nullptr while idle
+        qint64 idleSinceMs = 0;
+    };
+    QTcpSocket *create(const QString &key, bool tls);
+    void dispatch(QTcpSocket *socket, void (Owner::*handler)());
+    void close(QTcpSocket *socket);
+    void sweep();
 
+    QHash<QTcpSocket *, Slot> m_sockets; // every socket alive, idle or in use
     QHash<QString, QList<QTcpSocket *>> m_idle;
+    QElapsedTimer m_clock;
+    QTimer m_sweep;
 };
 
 } // namespace patchbay
