@@ -52,8 +52,13 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const GatewayLimits &limits, 
                     QStringLiteral("request_timeout"));
     });
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        if (m_inRequest)
-            return; // the handler owns the connection's time now
+        // The timer is re-armed lazily: activity only moves the deadline, and a timer that
+        // fires early is started again for what is left.
+        const qint64 left = m_idleDeadline - m_clock.elapsed();
+        if (m_inRequest || left > 0) {
+            m_idleTimer.start(m_inRequest ? int(m_limits.idleTimeoutMs) : int(left));
+            return; // while a request runs, the handler owns the connection's time
+        }
         if (m_parser.midMessage())
             failRequest(408, QStringLiteral("The request stalled: nothing arrived for %1 ms.").arg(m_limits.idleTimeoutMs),
                         QStringLiteral("request_timeout"));
@@ -68,7 +73,8 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const GatewayLimits &limits, 
         if (!m_keepAlive && !m_inRequest && m_socket->bytesToWrite() == 0)
             m_socket->disconnectFromHost();
     });
-    m_idleTimer.start();
+    m_clock.start();
+    touchIdle();
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
@@ -96,6 +102,13 @@ void HttpConnection::close()
         onDisconnected();
 }
 
+void HttpConnection::touchIdle()
+{
+    m_idleDeadline = m_clock.elapsed() + m_limits.idleTimeoutMs;
+    if (!m_idleTimer.isActive())
+        m_idleTimer.start(int(m_limits.idleTimeoutMs));
+}
+
 void HttpConnection::onReadyRead()
 {
     if (m_gone)
@@ -105,7 +118,7 @@ void HttpConnection::onReadyRead()
         return;
     m_parser.append(bytes);
     if (!m_inRequest) {
-        m_idleTimer.start();
+        touchIdle();
         processInput();
     }
 }
@@ -114,10 +127,11 @@ void HttpConnection::processInput()
 {
     while (!m_inRequest && !m_gone) {
         const bool hadHead = !m_head.method.isEmpty();
-        if (!hadHead && m_parser.midMessage() && !m_headerTimer.isActive())
-            m_headerTimer.start();
         switch (m_parser.next()) {
         case HttpParser::Event::NeedMore:
+            // Only a head that did not come whole in one read needs its own clock.
+            if (!hadHead && m_parser.midMessage() && !m_headerTimer.isActive())
+                m_headerTimer.start();
             return;
         case HttpParser::Event::Head:
             m_headerTimer.stop();
@@ -134,7 +148,6 @@ void HttpConnection::processInput()
             m_inRequest = true;
             m_responseStarted = false;
             m_keepAlive = m_head.keepAlive();
-            m_idleTimer.stop();
             m_handler(this);
             return;
         case HttpParser::Event::Error: {
@@ -252,7 +265,7 @@ void HttpConnection::finishResponse()
         m_socket->disconnectFromHost();
         return;
     }
-    m_idleTimer.start();
+    touchIdle();
     // A pipelined request may already be waiting in the parser.
     if (m_parser.unreadBytes() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);

@@ -51,6 +51,7 @@ Q_SIGNALS:
     void clientGone();
 
 private:
+    void touchIdle();
     void onReadyRead();
     void processInput();
     void finishResponse();
@@ -69,6 +70,8 @@ private:
     HttpHeaders m_extraHeaders;
     QTimer m_headerTimer; // the head must arrive within limits.headerTimeoutMs
     QTimer m_idleTimer;   // nothing at all happens for limits.idleTimeoutMs
+    QElapsedTimer m_clock;
+    qint64 m_idleDeadline = 0; // on m_clock
     bool m_inRequest = false;      // a request is with the handler
     bool m_responseStarted = false;
     bool m_chunked = false;
