@@ -268,6 +268,8 @@ void ChatRelay::onHead(const HttpResponseHead &head)
         headers.add("X-Request-Id", m_ctx.record.requestId.toLatin1());
         headers.add("request-id", m_ctx.record.requestId.toLatin1());
         m_connection->beginChunked(200, headers);
+        if (m_ctx.capture)
+            m_ctx.capture->responded(200, headers, -1);
     }
 }
 
@@ -323,9 +325,29 @@ void ChatRelay::relayEvents(const QByteArray &bytes)
     m_usage = m_reader->usage();
     if (out.isEmpty())
         return;
-    m_connection->writeChunk(out);
+    writeChunk(out);
     if (m_connection->pendingBytes() > HttpConnection::kHighWater)
         m_call->setPaused(true);
+}
+
+void ChatRelay::respond(int status, const HttpHeaders &headers, const QByteArray &body)
+{
+    if (!m_connection)
+        return;
+    m_connection->respond(status, headers, body);
+    if (m_ctx.capture) {
+        m_ctx.capture->responded(status, headers, body.size());
+        m_ctx.capture->sent(body);
+    }
+}
+
+void ChatRelay::writeChunk(const QByteArray &bytes)
+{
+    if (!m_connection)
+        return;
+    m_connection->writeChunk(bytes);
+    if (m_ctx.capture)
+        m_ctx.capture->sent(bytes);
 }
 
 void ChatRelay::onFinished()
@@ -346,7 +368,7 @@ void ChatRelay::onFinished()
         relayEvents("\n\n"); // a last event the provider did not terminate
     if (m_connection) {
         if (!m_passthrough)
-            m_connection->writeChunk(m_writer->finish());
+            writeChunk(m_writer->finish());
         m_connection->endChunked();
     }
     finish(m_streamError.isEmpty() ? 200 : 502, m_streamError);
@@ -365,12 +387,10 @@ void ChatRelay::answerPlain()
             for (const ContentPart &part : response.content)
                 m_outputChars += part.text.size() + part.argumentsJson.size();
         }
-        if (m_connection) {
-            HttpHeaders headers = jsonHeaders(m_ctx.record.requestId);
-            if (!m_contentType.isEmpty())
-                headers.set("Content-Type", m_contentType);
-            m_connection->respond(m_upstreamStatus, headers, m_buffered);
-        }
+        HttpHeaders headers = jsonHeaders(m_ctx.record.requestId);
+        if (!m_contentType.isEmpty())
+            headers.set("Content-Type", m_contentType);
+        respond(m_upstreamStatus, headers, m_buffered);
         finish(m_upstreamStatus, {});
         return;
     }
@@ -386,12 +406,10 @@ void ChatRelay::answerPlain()
         m_usage = m_provider->usageOf(m_buffered);
     }
     if (m_passthrough || !m_ctx.upstreamPathSuffix.isEmpty()) {
-        if (m_connection) {
-            HttpHeaders headers = jsonHeaders(m_ctx.record.requestId);
-            if (!m_contentType.isEmpty())
-                headers.set("Content-Type", m_contentType);
-            m_connection->respond(m_upstreamStatus, headers, m_buffered);
-        }
+        HttpHeaders headers = jsonHeaders(m_ctx.record.requestId);
+        if (!m_contentType.isEmpty())
+            headers.set("Content-Type", m_contentType);
+        respond(m_upstreamStatus, headers, m_buffered);
         finish(m_upstreamStatus, {});
         return;
     }
@@ -401,8 +419,7 @@ void ChatRelay::answerPlain()
                                   QStringLiteral("provider_error")));
         return;
     }
-    if (m_connection)
-        m_connection->respond(200, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeResponse(response));
+    respond(200, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeResponse(response));
     finish(200, {});
 }
 
@@ -419,8 +436,7 @@ void ChatRelay::answerUpstreamError()
     }
     if (m_passthrough && !message.isEmpty()) {
         // Already in the client's own dialect: the provider's words reach it unchanged.
-        if (m_connection)
-            m_connection->respond(m_upstreamStatus, jsonHeaders(m_ctx.record.requestId), body);
+        respond(m_upstreamStatus, jsonHeaders(m_ctx.record.requestId), body);
         finish(m_upstreamStatus, message);
         return;
     }
@@ -432,8 +448,7 @@ void ChatRelay::answerUpstreamError()
                       .arg(text.isEmpty() ? QStringLiteral(".") : QStringLiteral(": ") + text);
     }
     const ApiError error{m_upstreamStatus, message, ApiError::typeForStatus(m_upstreamStatus), QStringLiteral("provider_error")};
-    if (m_connection)
-        m_connection->respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
+    respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
     finish(error.status, message);
 }
 
@@ -476,14 +491,13 @@ void ChatRelay::fail(const ApiError &error)
         event.text = error.message;
         event.errorType = error.type;
         event.errorCode = error.code;
-        m_connection->writeChunk(m_writer->write(event));
+        writeChunk(m_writer->write(event));
         m_connection->endChunked();
         // The ledger keeps the failure's own status so error rates count it.
         finish(error.status, error.message);
         return;
     }
-    if (m_connection)
-        m_connection->respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
+    respond(error.status, jsonHeaders(m_ctx.record.requestId), m_ctx.client->writeError(error));
     finish(error.status, error.message);
 }
 
@@ -571,7 +585,9 @@ UsageRecord ChatRelay::completedRecord(int status, const QString &error)
 
 void ChatRelay::recordAttempt(int status, const QString &error)
 {
-    const UsageRecord r = completedRecord(status, error);
+    UsageRecord r = completedRecord(status, error);
+    if (m_ctx.capture)
+        r.capture = m_ctx.capture->take();
     if (m_ctx.limits)
         m_ctx.limits->record(r.client, TokenUsage::orZero(r.inputTokens) + TokenUsage::orZero(r.outputTokens), r.costUsd.value_or(0.0));
     if (m_ctx.ledger)

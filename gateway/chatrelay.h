@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apierror.h"
+#include "callcapture.h"
 #include "chatmodel.h"
 #include "dialect.h"
 #include "modelrouter.h"
@@ -50,6 +51,7 @@ public:
         QByteArray rawBody;  // the same, as bytes
         HttpHeaders clientHeaders;
         QString upstreamPathSuffix; // replaces the chat path's last segment, e.g. "messages/count_tokens"
+        std::unique_ptr<CallCapture> capture; // null while capture is off
     };
 
     ChatRelay(Context context, QObject *parent = nullptr);
@@ -73,6 +75,9 @@ private:
     void onFailed(UpstreamCall::Failure failure, const QString &message);
     void onClientGone();
     void relayEvents(const QByteArray &bytes);
+    // Everything the client is sent goes through these, so a capture keeps exactly that.
+    void respond(int status, const HttpHeaders &headers, const QByteArray &body);
+    void writeChunk(const QByteArray &bytes);
     void answerPlain();
     void answerUpstreamError();
     void fail(const ApiError &error);

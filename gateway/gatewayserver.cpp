@@ -1,6 +1,7 @@
 #include "gatewayserver.h"
 
 #include "apierror.h"
+#include "callcapture.h"
 #include "chatrelay.h"
 #include "dialects.h"
 #include "httpconnection.h"
@@ -104,6 +105,9 @@ void GatewayServer::setProviders(const QList<ProviderConfig> &providers, const Q
 {
     m_router.setProviders(providers);
     m_keys = keys;
+    m_captureKeys.clear();
+    for (const QString &key : keys)
+        m_captureKeys.append(key.toUtf8());
     m_catalog->setProviders(providers, keys);
 }
 
@@ -312,12 +316,18 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     record.startedAtMs = QDateTime::currentMSecsSinceEpoch() - connection->requestTimer().elapsed();
     record.client = client;
     record.endpoint = QString::fromLatin1(connection->request().path());
+    // One flag to test when capture is off; nothing is copied or built then.
+    std::unique_ptr<CallCapture> capture;
+    if (m_config.capture.any())
+        capture = std::make_unique<CallCapture>(m_config.capture, connection->request(), connection->requestBody(), m_captureKeys);
 
     const auto reject = [&](const ApiError &error, const HttpHeaders &headers = {}) {
-        respondError(connection, codec, error, headers);
+        respondError(connection, codec, error, headers, capture.get());
         record.status = error.status;
         record.error = error.message;
         record.latencyMs = connection->requestTimer().elapsed();
+        if (capture)
+            record.capture = capture->take();
         if (m_ledger)
             m_ledger->append(record);
     };
@@ -398,6 +408,7 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     context.upstreamPathSuffix = suffix;
     context.clientHeaders = connection->request().headers;
     context.rawBody = connection->requestBody();
+    context.capture = std::move(capture);
     auto *relay = new ChatRelay(std::move(context), this);
     relay->start();
 }
@@ -421,14 +432,19 @@ const ClientCodec *GatewayServer::clientCodecFor(const HttpRequestHead &request)
 }
 
 void GatewayServer::respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error,
-                                 const HttpHeaders &extraHeaders)
+                                 const HttpHeaders &extraHeaders, CallCapture *capture)
 {
     HttpHeaders headers = extraHeaders;
     headers.add("Content-Type", "application/json");
     const QByteArray id = ChatRelay::newRequestId().toLatin1();
     headers.add("X-Request-Id", id);
     headers.add("request-id", id); // what Anthropic's SDKs read
-    connection->respond(error.status, headers, codec ? codec->writeError(error) : error.toOpenAiJson());
+    const QByteArray body = codec ? codec->writeError(error) : error.toOpenAiJson();
+    connection->respond(error.status, headers, body);
+    if (capture) {
+        capture->responded(error.status, headers, body.size());
+        capture->sent(body);
+    }
 }
 
 } // namespace patchbay

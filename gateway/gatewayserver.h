@@ -14,6 +14,7 @@
 
 namespace patchbay {
 
+class CallCapture;
 class HttpConnection;
 class HttpServer;
 class ModelCatalog;
@@ -36,6 +37,8 @@ public:
 
     void setProviders(const QList<ProviderConfig> &providers, const QHash<QString, QString> &keys);
     void setRouting(const RoutingConfig &routing);
+    // Takes effect with the next call; calls in flight keep what they started with.
+    void setCapture(const CaptureConfig &capture) { m_config.capture = capture; }
     void setTokens(const QHash<QByteArray, QString> &tokenHashes)
     {
         m_tokens = tokenHashes;
@@ -57,8 +60,9 @@ private:
     // A chat call in the client's dialect; suffix names another endpoint beside the provider's
     // chat endpoint (count_tokens), which only a provider of the same dialect has.
     void serveChat(HttpConnection *connection, const QString &client, Dialect dialect, const QString &suffix);
+    // capture, when the call has one, keeps what was sent.
     static void respondError(HttpConnection *connection, const ClientCodec *codec, const ApiError &error,
-                             const HttpHeaders &extraHeaders = {});
+                             const HttpHeaders &extraHeaders = {}, CallCapture *capture = nullptr);
     bool isAllowedHost(QByteArray host) const;
     static const ClientCodec *clientCodecFor(const HttpRequestHead &request);
 
@@ -72,6 +76,7 @@ private:
     PriceCatalog m_prices = PriceCatalog::bundled();
     UsageLimits m_limits;
     QHash<QString, QString> m_keys;
+    QList<QByteArray> m_captureKeys; // m_keys' values as bytes, made once for every capture's scrub
     QHash<QByteArray, QString> m_tokens;
     QHash<QByteArray, QString> m_verifiedTokens; // token as sent → client name, this process only
 };

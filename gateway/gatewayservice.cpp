@@ -65,9 +65,11 @@ void GatewayService::stop()
 
 void GatewayService::updateProviders(const AppConfig &config, const QHash<QString, QString> &providerKeys)
 {
-    QMetaObject::invokeMethod(m_server, [s = m_server, providers = config.providers, routing = config.routing, providerKeys] {
+    QMetaObject::invokeMethod(m_server, [s = m_server, providers = config.providers, routing = config.routing,
+                                         capture = config.gateway.capture, providerKeys] {
         s->setProviders(providers, providerKeys);
         s->setRouting(routing);
+        s->setCapture(capture);
     });
 }
 

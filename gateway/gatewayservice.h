@@ -28,7 +28,8 @@ public:
                const QHash<QByteArray, QString> &tokenHashes);
     // Closes the listener and every connection.
     void stop();
-    // Hot reload: providers and keys change without dropping the listener or calls in flight.
+    // Hot reload: providers, keys and the capture settings change without dropping the
+    // listener or calls in flight.
     void updateProviders(const AppConfig &config, const QHash<QString, QString> &providerKeys);
     // token hash (see AccessTokenStore::hash) → client name.
     void updateTokens(const QHash<QByteArray, QString> &tokenHashes);

@@ -295,6 +295,8 @@ bool gatewayFromJson(const QJsonValue &value, GatewayConfig *g, QString *error)
         }
         (qstrcmp(key, "usd_per_day") == 0 ? g->usdPerDay : g->usdPerMonth) = v.toDouble();
     }
+    if (!CaptureConfig::fromJson(o.value(QLatin1String("capture")), &g->capture, error))
+        return false;
     // Anyone on the network could spend the user's credit through an open gateway.
     if (!g->isLoopback() && !g->requireTokens) {
         *error = QStringLiteral("gateway.require_tokens must stay true while gateway.bind_address (%1) is not a loopback "
@@ -392,7 +394,9 @@ QJsonObject AppConfig::toJson() const
          QJsonObject{{QStringLiteral("max_header_bytes"), l.maxHeaderBytes},
                      {QStringLiteral("max_body_bytes"), l.maxBodyBytes},
                      {QStringLiteral("header_timeout_ms"), l.headerTimeoutMs},
-                     {QStringLiteral("idle_timeout_ms"), l.idleTimeoutMs}}}};
+                     {QStringLiteral("idle_timeout_ms"), l.idleTimeoutMs}}},
+        // Always written, so whoever edits the file by hand sees what is kept of each call.
+        {QStringLiteral("capture"), gateway.capture.toJson()}};
     QJsonObject gatewayJson = gatewayObject;
     if (!gateway.allowedHosts.isEmpty())
         gatewayJson.insert(QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(gateway.allowedHosts));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "captureconfig.h"
 #include "routingconfig.h"
 
 #include <QHostAddress>
@@ -72,6 +73,7 @@ struct GatewayConfig
     QStringList allowedOrigins; // web origins that may call it (CORS); none by default
     std::optional<double> usdPerDay;   // spend limit over all clients, the local calendar day
     std::optional<double> usdPerMonth; // and month
+    CaptureConfig capture;             // headers and bodies kept for the Requests page
 
     bool isLoopback() const;
     bool operator==(const GatewayConfig &) const = default;

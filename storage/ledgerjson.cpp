@@ -17,6 +17,42 @@ qint64 optional(const QJsonValue &v)
     return v.isDouble() ? v.toInteger(-1) : -1;
 }
 
+// Headers and bodies that were not captured are null, as in request_captures.
+QJsonValue headerText(bool captured, const QByteArray &lines)
+{
+    return captured ? QJsonValue(QString::fromUtf8(lines)) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue bodyBase64(bool captured, const QByteArray &body)
+{
+    return captured ? QJsonValue(QString::fromLatin1(body.toBase64())) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject captureToJson(const RequestCapture &c)
+{
+    return {{QStringLiteral("request_headers"), headerText(c.headersCaptured, c.requestHeaders)},
+            {QStringLiteral("response_headers"), headerText(c.headersCaptured, c.responseHeaders)},
+            {QStringLiteral("request_body"), bodyBase64(c.bodiesCaptured, c.requestBody)},
+            {QStringLiteral("response_body"), bodyBase64(c.bodiesCaptured, c.responseBody)},
+            {QStringLiteral("request_body_truncated"), c.requestBodyTruncated},
+            {QStringLiteral("response_body_truncated"), c.responseBodyTruncated}};
+}
+
+RequestCapture captureFromJson(const QJsonObject &o)
+{
+    const auto bytes = [&o](const char *key) { return o.value(QLatin1String(key)).toString().toUtf8(); };
+    RequestCapture c;
+    c.headersCaptured = o.value(QLatin1String("request_headers")).isString();
+    c.requestHeaders = bytes("request_headers");
+    c.responseHeaders = bytes("response_headers");
+    c.bodiesCaptured = o.value(QLatin1String("request_body")).isString();
+    c.requestBody = QByteArray::fromBase64(bytes("request_body"));
+    c.responseBody = QByteArray::fromBase64(bytes("response_body"));
+    c.requestBodyTruncated = o.value(QLatin1String("request_body_truncated")).toBool();
+    c.responseBodyTruncated = o.value(QLatin1String("response_body_truncated")).toBool();
+    return c;
+}
+
 } // namespace
 
 QStringList LedgerJson::fieldNames()
@@ -59,6 +95,14 @@ QJsonObject LedgerJson::toJson(const UsageRecord &r)
             {QStringLiteral("retry_of"), r.retryOf}};
 }
 
+QJsonObject LedgerJson::toSpillJson(const UsageRecord &r)
+{
+    QJsonObject o = toJson(r);
+    if (r.capture)
+        o.insert(QStringLiteral("capture"), captureToJson(*r.capture));
+    return o;
+}
+
 bool LedgerJson::fromJson(const QJsonObject &o, UsageRecord *out, QString *error)
 {
     const auto text = [&o](const char *key) { return o.value(QLatin1String(key)).toString(); };
@@ -94,6 +138,8 @@ bool LedgerJson::fromJson(const QJsonObject &o, UsageRecord *out, QString *error
     r.ttftMs = number("ttft_ms");
     r.attempt = o.value(QLatin1String("attempt")).toInt(1);
     r.retryOf = text("retry_of");
+    if (const QJsonValue capture = o.value(QLatin1String("capture")); capture.isObject())
+        r.capture = std::make_shared<const RequestCapture>(captureFromJson(capture.toObject()));
     *out = r;
     return true;
 }

@@ -1,4 +1,5 @@
 #include "ledgerquery.h"
+#include "capturerow.h"
 
 #include "ledgerrow.h"
 
@@ -270,6 +271,21 @@ QHash<QString, double> LedgerQuery::spendSince(qint64 fromMs, QString *error) co
     while (q.next())
         out.insert(q.value(0).toString(), q.value(1).toDouble());
     return out;
+}
+
+std::optional<RequestCapture> LedgerQuery::capture(const QString &requestId, QString *error) const
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM request_captures WHERE request_id = ?").arg(CaptureRow::columns()));
+    q.addBindValue(requestId);
+    if (!q.exec()) {
+        failed(q, QStringLiteral("the request's headers and bodies"), error);
+        return std::nullopt;
+    }
+    if (!q.next())
+        return std::nullopt;
+    return CaptureRow::read(q);
 }
 
 } // namespace patchbay

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "requestcapture.h"
 #include "usagerecord.h"
 
 #include <QHash>
@@ -88,6 +89,11 @@ public:
     // Cost per client (token name) of every call since fromMs; the gateway seeds its budgets
     // with it at start.
     QHash<QString, double> spendSince(qint64 fromMs, QString *error = nullptr) const;
+
+    // The headers and bodies kept for one call: one lookup by request_captures' primary key.
+    // Nothing when none were kept (capture off, or the call predates it), or on an error,
+    // which then has a sentence in *error.
+    std::optional<RequestCapture> capture(const QString &requestId, QString *error = nullptr) const;
 
 private:
     QList<UsageBucket> usage(qint64 fromMs, qint64 toMs, LedgerDimension by, std::optional<qint64> utcOffsetMs,

@@ -1,5 +1,6 @@
 #include "ledgerspill.h"
 
+#include "capturerow.h"
 #include "ledgerjson.h"
 #include "ledgerrow.h"
 
@@ -94,7 +95,7 @@ bool LedgerSpill::append(const QList<UsageRecord> &rows, QString *error)
     if (last != '\n')
         batch += '\n';
     for (const UsageRecord &r : rows) {
-        batch += QJsonDocument(LedgerJson::toJson(r)).toJson(QJsonDocument::Compact);
+        batch += QJsonDocument(LedgerJson::toSpillJson(r)).toJson(QJsonDocument::Compact);
         batch += '\n';
     }
     if (file.write(batch) != batch.size() || !file.flush() || !syncToDisk(file)) {
@@ -130,6 +131,8 @@ bool LedgerSpill::importInto(QSqlDatabase &db, ImportResult *result, QString *er
     }
     QSqlQuery q(db);
     q.prepare(LedgerRow::insertStatement(LedgerRow::Conflict::Ignore));
+    QSqlQuery captureInsert(db);
+    captureInsert.prepare(CaptureRow::insertStatement());
     QByteArray rejected;
     while (!file.atEnd()) {
         const QByteArray line = file.readLine().trimmed();
@@ -150,7 +153,17 @@ bool LedgerSpill::importInto(QSqlDatabase &db, ImportResult *result, QString *er
             db.rollback();
             return false;
         }
-        result->inserted += q.numRowsAffected();
+        const int inserted = q.numRowsAffected();
+        result->inserted += inserted;
+        // A row already in the database (imported before a crash) keeps the capture it has.
+        if (inserted > 0 && r.capture) {
+            CaptureRow::bind(captureInsert, r.requestId, *r.capture);
+            if (!captureInsert.exec()) {
+                *error = QStringLiteral("Could not import %1 into the ledger: %2").arg(m_path, captureInsert.lastError().text());
+                db.rollback();
+                return false;
+            }
+        }
     }
     if (!db.commit()) {
         *error = QStringLiteral("Could not import %1 into the ledger: %2").arg(m_path, db.lastError().text());

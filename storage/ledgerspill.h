@@ -9,8 +9,9 @@
 namespace patchbay {
 
 // Where ledger rows go when the database has refused them for too long: an append-only file
-// of JSON lines (one LedgerJson object each) in the data folder, and the way back in. Used on
-// one thread at a time; a lock file keeps a second process on the same folder out.
+// of JSON lines (one LedgerJson::toSpillJson object each, captures included) in the data
+// folder, and the way back in. Used on one thread at a time; a lock file keeps a second
+// process on the same folder out.
 class LedgerSpill
 {
 public:

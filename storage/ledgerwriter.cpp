@@ -1,5 +1,6 @@
 #include "ledgerwriter.h"
 
+#include "capturerow.h"
 #include "database.h"
 #include "ledgerjson.h"
 #include "ledgerrow.h"
@@ -106,12 +107,20 @@ bool LedgerWriter::openConnection(QString *error)
         closeConnection();
         return false;
     }
+    m_insertCapture = QSqlQuery(m_db);
+    if (!m_insertCapture.prepare(CaptureRow::insertStatement())) {
+        *error = QStringLiteral("The ledger could not prepare its writes to %1: %2")
+                     .arg(m_settings.databasePath, reason(m_insertCapture.lastError()));
+        closeConnection();
+        return false;
+    }
     return true;
 }
 
 void LedgerWriter::closeConnection()
 {
     m_insert = QSqlQuery();
+    m_insertCapture = QSqlQuery();
     m_db = QSqlDatabase();
     Database::close(m_connection);
 }
@@ -178,7 +187,14 @@ void LedgerWriter::writePending()
                 ++skip;
                 continue;
             }
-            Q_EMIT m_ledger->recorded(rows.at(i));
+            if (!rows.at(i).capture) {
+                Q_EMIT m_ledger->recorded(rows.at(i));
+                continue;
+            }
+            // Listeners keep rows for live views; bodies stay in the database, read on demand.
+            UsageRecord shown = rows.at(i);
+            shown.capture.reset();
+            Q_EMIT m_ledger->recorded(shown);
         }
     }
 }
@@ -193,9 +209,20 @@ bool LedgerWriter::write(const QList<UsageRecord> &rows, qsizetype first, qsizet
         return false;
     }
     for (qsizetype i = first; i < first + count; ++i) {
-        LedgerRow::bind(m_insert, rows.at(i));
-        if (m_insert.exec())
-            continue;
+        const UsageRecord &row = rows.at(i);
+        LedgerRow::bind(m_insert, row);
+        if (m_insert.exec()) {
+            if (!row.capture)
+                continue;
+            // With its row, in the same transaction: a call is never kept without its capture.
+            CaptureRow::bind(m_insertCapture, row.requestId, *row.capture);
+            if (m_insertCapture.exec())
+                continue;
+            *error = QStringLiteral("The ledger could not write to %1: %2").arg(m_settings.databasePath, reason(m_insertCapture.lastError()));
+            m_db.rollback();
+            skipped->clear();
+            return false;
+        }
         if (isConstraintError(m_insert.lastError())) {
             // Retrying cannot help this row, and holding it would hold every row behind it.
             // Its request id is taken (by this very row, when a spill import got there first).

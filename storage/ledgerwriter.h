@@ -64,6 +64,7 @@ private:
     QString m_connection;
     QSqlDatabase m_db;
     QSqlQuery m_insert;
+    QSqlQuery m_insertCapture; // prepared once, used only for rows that carry a capture
     QByteArray m_fileIdentity;
     LedgerSpill m_spill;
     QTimer m_retry;

@@ -224,6 +224,23 @@ const QList<Migration> &allMigrations()
                 system_prompt TEXT NOT NULL DEFAULT '',
                 params TEXT NOT NULL DEFAULT '{}',
                 created_at INTEGER NOT NULL))"}},
+        // Headers and bodies of a call (issue 7), apart from requests so its rows stay small for
+        // the dashboard's scans and the rollup triggers never see them. NULL headers or bodies:
+        // not captured; an empty value: captured, and empty. Deleting a requests row (retention)
+        // deletes its capture: the cascade for connections with foreign keys on (Database::open
+        // sets it), the trigger for any other program that deletes rows.
+        {"0008_request_captures",
+         {R"(CREATE TABLE request_captures (
+                request_id TEXT PRIMARY KEY REFERENCES requests(request_id) ON DELETE CASCADE,
+                request_headers TEXT,
+                response_headers TEXT,
+                request_body BLOB,
+                response_body BLOB,
+                request_body_truncated INTEGER NOT NULL DEFAULT 0,
+                response_body_truncated INTEGER NOT NULL DEFAULT 0))",
+          R"(CREATE TRIGGER requests_capture_delete AFTER DELETE ON requests BEGIN
+                DELETE FROM request_captures WHERE request_id = OLD.request_id;
+             END)"}},
     };
     return steps;
 }

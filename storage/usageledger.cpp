@@ -35,6 +35,12 @@ void UsageLedger::setQueueLimit(qsizetype rows)
     m_queueLimit = qMax<qsizetype>(rows, 1);
 }
 
+void UsageLedger::setCaptureBytesLimit(qsizetype bytes)
+{
+    QMutexLocker lock(&m_mutex);
+    m_captureBytesLimit = qMax<qsizetype>(bytes, 1);
+}
+
 void UsageLedger::setBusyTimeoutMs(int ms)
 {
     m_busyTimeoutMs = qMax(ms, 0);
@@ -117,10 +123,12 @@ void UsageLedger::append(const UsageRecord &record)
 {
     QMutexLocker lock(&m_mutex);
     m_pending.append(record);
+    if (record.capture)
+        m_pendingCaptureBytes += record.capture->byteSize();
     if (m_wakeScheduled || !m_writer)
         return;
     // During a backoff the writer only needs to hear about the queue passing its bound.
-    if (m_backingOff && m_pending.size() <= m_queueLimit)
+    if (m_backingOff && !overLimit())
         return;
     m_wakeScheduled = true;
     // Everything appended until the writer runs goes into the same transaction.
@@ -155,15 +163,17 @@ QList<UsageRecord> UsageLedger::takePending()
     QMutexLocker lock(&m_mutex);
     m_wakeScheduled = false;
     m_inFlight = m_pending.size();
+    m_pendingCaptureBytes = 0;
     return std::exchange(m_pending, {});
 }
 
 QList<UsageRecord> UsageLedger::takeIfOverLimit()
 {
     QMutexLocker lock(&m_mutex);
-    if (m_pending.size() <= m_queueLimit)
+    if (!overLimit())
         return {};
     m_inFlight = m_pending.size();
+    m_pendingCaptureBytes = 0;
     return std::exchange(m_pending, {});
 }
 
@@ -171,8 +181,17 @@ void UsageLedger::requeue(QList<UsageRecord> rows)
 {
     QMutexLocker lock(&m_mutex);
     m_inFlight = 0;
+    for (const UsageRecord &r : std::as_const(rows)) {
+        if (r.capture)
+            m_pendingCaptureBytes += r.capture->byteSize();
+    }
     rows.append(m_pending);
     m_pending = std::move(rows);
+}
+
+bool UsageLedger::overLimit() const
+{
+    return m_pending.size() > m_queueLimit || m_pendingCaptureBytes > m_captureBytesLimit;
 }
 
 void UsageLedger::settle(qsizetype count)

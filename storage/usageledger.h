@@ -24,6 +24,9 @@ class UsageLedger : public QObject
 public:
     // Rows kept in memory while the database refuses them (a few hundred bytes each).
     static constexpr qsizetype kDefaultQueueLimit = 100'000;
+    // Captured headers and bodies waiting beside them; past this the queue spills as if full,
+    // since a few thousand captured bodies weigh more than the whole row limit.
+    static constexpr qsizetype kDefaultCaptureBytesLimit = 64 * 1024 * 1024;
     static constexpr int kDefaultRetryFirstMs = 1000;
     static constexpr int kDefaultRetryMaxMs = 30'000;
 
@@ -36,6 +39,8 @@ public:
     QString spillPath() const { return m_spillPath; }
     // The bound is checked between write attempts, so it can be passed by what arrives during one.
     void setQueueLimit(qsizetype rows);
+    // The same for the bytes of the captures queued with the rows.
+    void setCaptureBytesLimit(qsizetype bytes);
     void setBusyTimeoutMs(int ms);
     // The first retry comes after firstMs; each failure doubles the wait up to maxMs.
     void setRetryBackoff(int firstMs, int maxMs);
@@ -65,6 +70,8 @@ public:
 
 Q_SIGNALS:
     // From the ledger thread, after the row is committed; connect with a queued connection.
+    // Without its capture: listeners keep rows, and headers and bodies are read on demand
+    // (LedgerQuery::capture).
     void recorded(const patchbay::UsageRecord &record);
     // The database refused a batch; the rows stay queued and are retried. Once per outage.
     void writeFailed(const QString &error);
@@ -86,10 +93,13 @@ private:
     // Clears the "wake-up is on its way" mark; true while the writer waits out a backoff.
     bool beginWake();
     void setBackingOff(bool backingOff);
+    // With m_mutex held.
+    bool overLimit() const;
 
     QString m_databasePath;
     QString m_spillPath;
     qsizetype m_queueLimit = kDefaultQueueLimit;
+    qsizetype m_captureBytesLimit = kDefaultCaptureBytesLimit;
     int m_busyTimeoutMs;
     int m_retryFirstMs = kDefaultRetryFirstMs;
     int m_retryMaxMs = kDefaultRetryMaxMs;
@@ -98,6 +108,7 @@ private:
     LedgerWriter *m_writer = nullptr;
     mutable QMutex m_mutex;
     QList<UsageRecord> m_pending;
+    qsizetype m_pendingCaptureBytes = 0; // what the captures in m_pending hold
     qsizetype m_inFlight = 0; // taken by the writer, not settled yet
     bool m_wakeScheduled = false;
     bool m_backingOff = false;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "requestcapture.h"
+
 #include <QMetaType>
 #include <QString>
 
@@ -34,6 +36,9 @@ struct UsageRecord
     qint64 ttftMs = -1;       // until the first token (content) reached the client; -1 if none
     int attempt = 1;          // 1 for the first try; retries and fallbacks count up
     QString retryOf;          // request id of the attempt this one retried or fell back from
+    // Headers and bodies, when the gateway captured any. Not a column of the requests row:
+    // the writer puts it in request_captures, in the same transaction.
+    CaptureRef capture;
 
     bool operator==(const UsageRecord &) const = default;
 };

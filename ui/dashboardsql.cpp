@@ -430,6 +430,8 @@ RequestDetail DashboardSql::detail(const QSqlDatabase &db, const QString &reques
             d.chain.append(r);
         }
     }
+    // Headers and bodies: one lookup by request_captures' primary key, on this worker too.
+    d.capture = LedgerQuery(db).capture(requestId, &d.captureError);
     return d;
 }
 

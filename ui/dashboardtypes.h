@@ -102,6 +102,8 @@ struct RequestDetail
     QString requestId;
     QList<UsageRecord> chain;
     QString error;
+    std::optional<RequestCapture> capture; // this request's headers and bodies, when any were kept
+    QString captureError;
 };
 
 } // namespace patchbay

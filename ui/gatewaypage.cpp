@@ -1,6 +1,7 @@
 #include "gatewaypage.h"
 
 #include "accesstokenspanel.h"
+#include "capturesettings.h"
 #include "noticebanner.h"
 #include "pageheader.h"
 #include "gatewaymodelnames.h"
@@ -145,6 +146,9 @@ GatewayPage::GatewayPage(Workspace *workspace, QWidget *parent)
     serverLayout->addLayout(bindForm);
     serverLayout->addWidget(m_bindWarning);
     serverLayout->addWidget(m_bindError);
+    serverLayout->addSpacing(8);
+    auto *capture = new CaptureSettings(workspace, server);
+    serverLayout->addWidget(capture);
     serverLayout->addStretch();
 
     m_tabs->addTab(scrolling(server), tr("Server"));
@@ -173,6 +177,7 @@ GatewayPage::GatewayPage(Workspace *workspace, QWidget *parent)
     connect(m_address, &QLineEdit::textChanged, this, &GatewayPage::updateBindWarning);
     connect(apply, &QPushButton::clicked, this, &GatewayPage::applyBind);
     connect(m_tokens, &AccessTokensPanel::statusMessage, this, &GatewayPage::statusMessage);
+    connect(capture, &CaptureSettings::statusMessage, this, &GatewayPage::statusMessage);
     connect(m_routing, &RoutingEditor::statusMessage, this, &GatewayPage::statusMessage);
     connect(m_workspace, &Workspace::gatewayStatusChanged, this, &GatewayPage::showStatus);
     connect(m_workspace, &Workspace::configChanged, this, [this](const AppConfig &config) {

@@ -19,8 +19,8 @@ class Workspace;
 struct AppConfig;
 struct GatewayStatus;
 
-// Whether the gateway runs, where it listens, the tokens programs use, how model names are
-// routed, and how to call it: one tab each.
+// Whether the gateway runs, where it listens and what it keeps of each call, the tokens
+// programs use, how model names are routed, and how to call it: one tab each.
 class GatewayPage : public QWidget
 {
     Q_OBJECT

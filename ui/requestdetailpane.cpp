@@ -1,5 +1,6 @@
 #include "requestdetailpane.h"
 
+#include "capturehtml.h"
 #include "usagetiles.h"
 
 #include <QDateTime>
@@ -47,13 +48,15 @@ RequestDetailPane::RequestDetailPane(QWidget *parent)
 void RequestDetailPane::clearRecord()
 {
     m_record = {};
+    m_detail = {}; // a capture may be megabytes
     m_haveDetail = false;
-    setHtml(tr("<p style='color:gray'>Select a request to see its timing, attempts, usage and cost.</p>"));
+    setHtml(tr("<p style='color:gray'>Select a request to see its timing, attempts, usage, cost, headers and bodies.</p>"));
 }
 
 void RequestDetailPane::setRecord(const UsageRecord &record)
 {
     m_record = record;
+    m_detail = {};
     m_haveDetail = false;
     render();
 }
@@ -118,10 +121,13 @@ void RequestDetailPane::render()
         }
         html += QStringLiteral("</table>");
     }
-    html += QStringLiteral("<h4>%1</h4><p style='color:gray'>%2</p>")
-                .arg(tr("Headers and bodies"),
-                     tr("Not recorded: the ledger keeps usage, timing and cost only. Body capture (off by default, "
-                        "with a size cap) is not built yet."));
+    html += QStringLiteral("<h4>%1</h4>").arg(tr("Headers and bodies"));
+    if (!m_haveDetail)
+        html += tr("<p style='color:gray'>Reading…</p>");
+    else if (!m_detail.captureError.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(m_detail.captureError.toHtmlEscaped());
+    else
+        html += CaptureHtml::render(m_detail.capture);
     setHtml(html);
 }
 

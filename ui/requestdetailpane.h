@@ -7,7 +7,8 @@
 namespace patchbay {
 
 // One call in full beside the Requests table: timing, every attempt of its retry / fallback
-// chain, usage with cached and reasoning tokens, and cost with the price catalog it came from.
+// chain, usage with cached and reasoning tokens, cost with the price catalog it came from, and
+// the headers and bodies capture kept (read by the dashboard's worker with the chain).
 class RequestDetailPane : public QTextBrowser
 {
     Q_OBJECT
