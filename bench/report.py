@@ -77,6 +77,52 @@ def verdict(value, limit, unit, lower_is_better=True, added=False):
     return f"**missed** by {limit - value:.3g} {unit} ({(1 - value / limit) * 100:.0f}% short)"
 
 
+def gui_figures(rows):
+    """The desktop program's idle memory (bench/guimemory.sh): rows for the case 4 table, a paragraph
+    on how it was measured, and the target's row."""
+    idle = find(rows, "gui_idle", "gui")
+    pages = sorted((r for r in rows if r.get("kind") == "gui_page"), key=lambda r: r["order"])
+    after = find(rows, "gui_after_pages", "gui")
+
+    def only_pb(name, cell):
+        return f"| {name} | — | {cell} | — | — | | |"
+
+    if idle is None:
+        if find(rows, "gui_skipped", "gui"):
+            why = "skipped (`--no-gui`)"
+        elif find(rows, "gui_error", "gui"):
+            why = f"failed (guimemory.sh exit {find(rows, 'gui_error', 'gui')['exit']}; see the run's log)"
+        else:
+            why = "not measured"
+        return {"rows": [only_pb("**4** idle GUI (`patchbay`) RSS MB", why)], "text": "",
+                "target": f"| idle GUI < 120 MB | {why} | not measured |"}
+
+    out = [
+        only_pb(f"**4** idle GUI (`patchbay`) RSS MB, median of {idle['sample_s']} s (max)",
+                f"{mb(idle['rss_median_kb'])} ({mb(idle['rss_max_kb'])})"),
+        only_pb("**4** idle GUI PSS MB, median (shared libraries split among their users)", mb(idle["pss_median_kb"])),
+    ]
+    if after:
+        out.append(only_pb("**4** GUI RSS MB after opening each page once, idle again", mb(after["rss_median_kb"])))
+    cpu_ms = idle["cpu_ticks"] / idle["tick_hz"] * 1000
+    text = (f"GUI: `patchbay` {idle.get('version', '')} on a private Xvfb display (1280×800, no window manager, so no tray icon either) in a "
+            "D-Bus session of its own with an unlocked gnome-keyring (as on a desktop, where the workbench keeps its "
+            "access token in the keychain), its gateway serving the stub on 127.0.0.1, a fresh config and data "
+            f"folder (empty ledger). The window showed {idle['shown_after_s']:.2f} s after start; after {idle['idle_s']} s "
+            f"idle, VmRSS (/proc/PID/status) and PSS (/proc/PID/smaps_rollup) were sampled every 0.25 s for "
+            f"{idle['sample_s']} s ({idle['samples']} samples; {idle['threads']} threads; CPU in those seconds "
+            f"{cpu_ms:.0f} ms; private memory (USS) {mb(idle['uss_median_kb'])} MB). PSS splits shared pages among the processes "
+            "mapping them, so it also depends on what else runs (here the `patchbayd` instances share Qt's libraries).")
+    if pages:
+        steps = ", ".join(f"{p['page']} {mb(p['rss_median_kb'])}" + ("" if p.get("shown") else " (page change not seen)")
+                          for p in pages)
+        text += f" RSS MB after opening each page once with Ctrl+1…6, in this order: {steps}."
+    target = (f"| idle GUI < 120 MB | {mb(idle['rss_median_kb'])} MB RSS (median; largest sample "
+              f"{mb(idle['rss_max_kb'])} MB; PSS {mb(idle['pss_median_kb'])} MB) | "
+              f"{verdict(idle['rss_max_kb'] / 1024, 120, 'MB')} |")
+    return {"rows": out, "text": text, "target": target}
+
+
 def section(rows, meta, args):
     L = []
     label = "quick run (`--quick`)" if args.mode == "quick" else "full run"
@@ -97,6 +143,8 @@ def section(rows, meta, args):
     L.append(f"- Versions: Patchbay {meta.get('patchbay', '?')}; nginx {meta.get('nginx', '?')} (1 worker, upstream "
              f"keep-alive, proxy_buffering off); wrk {meta.get('wrk', '?')} (1 thread); Node {meta.get('node', '?')}; "
              f"{meta.get('portkey', '?')}")
+    if meta.get("gui"):
+        L.append(f"- GUI: `patchbay` from {meta['gui']}; Xvfb {meta.get('xvfb', '?')}")
     L.append(f"- Durations: {meta.get('durations', '?')}")
     L.append("")
 
@@ -153,10 +201,15 @@ def section(rows, meta, args):
         lambda v: "—" if v is None else ("never" if v < 0 else f"{v:.2f}"), ratios=False)
     row("**4** listen-queue overflows while opening them", {t: g(hold, t, "listen_overflows") for t in TARGETS if t != "direct"},
         lambda v: num(v), ratios=False)
+    gui = gui_figures(rows)
+    table.extend(gui["rows"])
     L.append("#### Cases 1–4")
     L.append("")
     L.extend(table)
     L.append("")
+    if gui["text"]:
+        L.append(gui["text"])
+        L.append("")
     errors = []
     for case, d in (("case 1", c1), ("case 2 (16)", c16), ("case 2 (64)", c64)):
         for t in TARGETS:
@@ -236,7 +289,7 @@ def section(rows, meta, args):
              f"{verdict(None if peak is None else peak / 1024, 150, 'MB')} |")
     idle_pb = g(idle, "pb", "rss_kb")
     T.append(f"| idle patchbayd < 30 MB | {mb(idle_pb)} MB | {verdict(None if idle_pb is None else idle_pb / 1024, 30, 'MB')} |")
-    T.append("| idle GUI < 120 MB | not measured by this harness | — |")
+    T.append(gui["target"])
     for c in (16, 64):
         a, b = l[(c, "ltmp")], l[(c, "ldisk")]
         if a and b and a["rps"]:

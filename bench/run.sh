@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Patchbay gateway benchmark: direct to a stub provider, through Patchbay, through nginx as a
-# plain reverse proxy, and through Portkey's gateway, side by side in one run. See README.md.
+# plain reverse proxy, and through Portkey's gateway, side by side in one run; and the desktop
+# program's idle memory (guimemory.sh). See README.md.
 #
-#   bench/run.sh [--quick] [--note TEXT] [--out FILE] [--no-install] [--keep]
+#   bench/run.sh [--quick] [--note TEXT] [--out FILE] [--no-install] [--keep] [--no-gui]
 #
 # All traffic stays on 127.0.0.1; every run is bounded in time; every process this script
 # starts is stopped by its PID when it exits.
@@ -15,6 +16,7 @@ NOTE=""
 OUT="$ROOT/docs/benchmarks.md"
 INSTALL=1
 KEEP=0
+GUI=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -22,7 +24,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="${2:?--out needs a file}"; shift ;;
     --no-install) INSTALL=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --no-gui) GUI=0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -30,8 +33,10 @@ done
 
 COMMAND="bench/run.sh"
 [[ $QUICK == 0 ]] || COMMAND="$COMMAND --quick"
+[[ $GUI == 1 ]] || COMMAND="$COMMAND --no-gui"
 
-# Durations (seconds). A full run takes about 7 minutes, --quick under 2 (plus any build).
+# Durations (seconds). A full run takes about 8 minutes, --quick about 3 (plus any build); the
+# GUI's idle memory (about 1 minute) is the same in both.
 if [[ $QUICK == 1 ]]; then
   DUR=2; WARM=1; STREAM_DUR=2; HOLD=6; MODE="quick"
 else
@@ -76,6 +81,8 @@ command -v c++ >/dev/null || need_apt+=(g++)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v ninja >/dev/null || need_apt+=(ninja-build)
 command -v python3 >/dev/null || need_apt+=(python3)
+# The GUI's idle memory: Xvfb, xdotool, xwd, D-Bus and gnome-keyring (guimemory.sh lists them).
+[[ $GUI == 0 ]] || need_apt+=($("$BENCH/guimemory.sh" --missing-packages))
 if [[ ${#need_apt[@]} -gt 0 ]]; then
   [[ $INSTALL == 1 ]] || die "missing: ${need_apt[*]} (run without --no-install, or install them)"
   log "installing ${need_apt[*]} with apt-get"
@@ -113,6 +120,17 @@ else
   cmake --build "$ROOT/build-bench" -j2 --target patchbayd >"$WORK/cmake-build.log" 2>&1 \
     || { tail -30 "$WORK/cmake-build.log" >&2; die "building patchbayd failed"; }
 fi
+# The desktop program, for its idle memory: Release with the GUI, no tests, in build-bench-gui/
+# (guimemory.sh builds it; ninja does nothing when the tree has not changed).
+if [[ $GUI == 1 ]]; then
+  if [[ -n "${PATCHBAY_GUI_BIN:-}" ]]; then
+    [[ -x "$PATCHBAY_GUI_BIN" ]] || die "PATCHBAY_GUI_BIN=$PATCHBAY_GUI_BIN is not an executable"
+  else
+    "$BENCH/guimemory.sh" --build-only --no-install || die "building patchbay (the GUI) failed; --no-gui skips it"
+    PATCHBAY_GUI_BIN="$ROOT/build-bench-gui/app/patchbay"
+  fi
+  export PATCHBAY_GUI_BIN
+fi
 
 # Two streams per held client stream (client side and upstream side) plus slack.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -133,7 +151,12 @@ for _ in range(2000):
         socks.append(s)
     except OSError:
         s.close()
-print(" ".join(str(s.getsockname()[1]) for s in socks))
+# Closed before printing: the shell reads the line and starts binding them while this process may
+# still be exiting, so a socket still open here would make the first bind fail (EADDRINUSE).
+ports = [s.getsockname()[1] for s in socks]
+for s in socks:
+    s.close()
+print(" ".join(map(str, ports)), flush=True)
 EOF
 )
 
@@ -355,6 +378,22 @@ record "{\"kind\":\"idle\",\"target\":\"nginx\",\"rss_kb\":$(rss_kb $(pids_of ng
 record "{\"kind\":\"idle\",\"target\":\"peer\",\"rss_kb\":$(rss_kb "$PEER_PID")}"
 log "idle RSS: patchbayd $(rss_kb "$PB_PID_pb") kB, nginx $(rss_kb $(pids_of nginx)) kB, Portkey $(rss_kb "$PEER_PID") kB"
 
+# The desktop program idle (before any load, so the machine is as quiet as it gets in this run):
+# under its own Xvfb, D-Bus session and keychain, its gateway serving the same stub. About a minute.
+if [[ $GUI == 1 ]]; then
+  log "idle GUI: patchbay under Xvfb with a D-Bus session and gnome-keyring (bench/guimemory.sh)"
+  gui_args=(--no-install --results "$RESULTS" --stub-port "$P_STUB")
+  [[ $KEEP == 0 ]] || gui_args+=(--keep)
+  "$BENCH/guimemory.sh" "${gui_args[@]}" &
+  GUI_PID=$!; PIDS+=("$GUI_PID")
+  gui_rc=0; wait "$GUI_PID" || gui_rc=$?
+  # A GUI that fails to start costs its rows, not the gateway's run.
+  [[ $gui_rc == 0 ]] || { log "warning: the GUI measurement failed (exit $gui_rc; its logs were kept, see above)"
+                           record "{\"kind\":\"gui_error\",\"target\":\"gui\",\"exit\":$gui_rc}"; }
+else
+  record '{"kind":"gui_skipped","target":"gui"}'
+fi
+
 TARGETS=(direct pb nginx peer)
 log "case 1: plain, 1 connection, ${DUR}s each"
 for t in "${TARGETS[@]}"; do wrk_run "$t" 1 "$DUR" c1; done
@@ -386,6 +425,19 @@ else
   COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   [[ -z "$(git -C "$ROOT" status --porcelain -- gateway storage app 2>/dev/null)" ]] || COMMIT="$COMMIT + uncommitted changes"
 fi
+GUI_META=()   # what the GUI was built from, and the versions of what ran it (none with --no-gui)
+if [[ $GUI == 1 ]]; then
+  if [[ "$PATCHBAY_GUI_BIN" != "$ROOT/build-bench-gui/app/patchbay" ]]; then
+    gui_from="PATCHBAY_GUI_BIN=$PATCHBAY_GUI_BIN${BENCH_PATCHBAY_REV:+ ($BENCH_PATCHBAY_REV)}"
+  else
+    gui_from="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    [[ -z "$(git -C "$ROOT" status --porcelain -- gateway storage app ui resources 2>/dev/null)" ]] \
+      || gui_from="$gui_from + uncommitted changes"
+    gui_from="build-bench-gui/ ($gui_from)"
+  fi
+  GUI_META=(--meta "gui=$gui_from"
+            --meta "xvfb=$(dpkg-query -W -f='${Version}' xvfb 2>/dev/null || echo '?'), gnome-keyring $(dpkg-query -W -f='${Version}' gnome-keyring 2>/dev/null || echo '?')")
+fi
 python3 "$BENCH/report.py" --results "$RESULTS" --out "$OUT" --mode "$MODE" --note "$NOTE" --command "$COMMAND" \
   --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
   --meta "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores" \
@@ -396,6 +448,7 @@ python3 "$BENCH/report.py" --results "$RESULTS" --out "$OUT" --mode "$MODE" --no
   --meta "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \
   --meta "node=$(node --version)" \
   --meta "portkey=@portkey-ai/gateway $PORTKEY_VERSION (@hono/node-server $HONO_VERSION)" \
+  "${GUI_META[@]}" \
   --meta "durations=${DUR}s per wrk run after ${WARM}s warm-up, ${STREAM_DUR}s per stream run, $HOLD_STREAMS streams held ${HOLD}s"
 cp "$RESULTS" "$ROOT/build-bench/bench-last-results.jsonl"
 log "done: section \"## Gateway\" of $OUT updated; raw results in build-bench/bench-last-results.jsonl"
