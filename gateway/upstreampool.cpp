@@ -7,10 +7,11 @@ namespace patchbay {
 
 UpstreamPool::UpstreamPool(QObject *parent)
     : QObject(parent)
+    , m_sweep(this) // a child, so it follows the pool to the gateway thread
 {
     m_clock.start();
     // One sweep for all idle sockets; a socket may so live up to a third longer than the limit.
-    m_sweep.setInterval(kIdleTimeoutMs / 3);
+    m_sweep.setInterval(m_idleTimeoutMs / 3);
     connect(&m_sweep, &QTimer::timeout, this, &UpstreamPool::sweep);
 }
 
@@ -24,6 +25,12 @@ UpstreamPool::~UpstreamPool()
         if (it->owner)
             it->owner->poolGone();
     }
+}
+
+void UpstreamPool::setIdleTimeoutMs(int ms)
+{
+    m_idleTimeoutMs = ms;
+    m_sweep.setInterval(qMax(1, ms / 3));
 }
 
 QString UpstreamPool::key(const QString &scheme, const QString &host, quint16 port)
@@ -106,7 +113,7 @@ void UpstreamPool::close(QTcpSocket *socket)
 
 void UpstreamPool::sweep()
 {
-    const qint64 cutoff = m_clock.elapsed() - kIdleTimeoutMs;
+    const qint64 cutoff = m_clock.elapsed() - m_idleTimeoutMs;
     QList<QTcpSocket *> stale;
     bool anyLeft = false;
     for (const QList<QTcpSocket *> &list : std::as_const(m_idle)) {

@@ -50,6 +50,7 @@ public:
 
     // Idle connections are closed after this long; providers drop theirs after about a minute.
     static constexpr int kIdleTimeoutMs = 30'000;
+    void setIdleTimeoutMs(int ms); // for tests
 
 private:
     struct Slot
@@ -66,6 +67,7 @@ private:
     QHash<QTcpSocket *, Slot> m_sockets; // every socket alive, idle or in use
     QHash<QString, QList<QTcpSocket *>> m_idle;
     QElapsedTimer m_clock;
+    int m_idleTimeoutMs = kIdleTimeoutMs;
     QTimer m_sweep;
 };
 
