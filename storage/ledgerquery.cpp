@@ -1,6 +1,6 @@
 #include "ledgerquery.h"
-#include "capturerow.h"
 
+#include "capturerow.h"
 #include "ledgerrow.h"
 
 #include <QSqlError>
@@ -286,6 +286,45 @@ std::optional<RequestCapture> LedgerQuery::capture(const QString &requestId, QSt
     if (!q.next())
         return std::nullopt;
     return CaptureRow::read(q);
+}
+
+QHash<QString, double> LedgerQuery::spendPerClient(qint64 fromMs, qint64 toMs, QString *error) const
+{
+    QHash<QString, double> out;
+    const auto add = [&](QSqlQuery &q, qint64 from, qint64 to) {
+        q.bindValue(0, from);
+        q.bindValue(1, to);
+        if (!q.exec()) {
+            if (error)
+                *error = QStringLiteral("Could not read the spend per client: %1").arg(q.lastError().text());
+            return false;
+        }
+        while (q.next())
+            out[q.value(0).toString()] += q.value(1).toDouble();
+        return true;
+    };
+    QSqlQuery calls(m_db);
+    calls.setForwardOnly(true);
+    calls.prepare(QStringLiteral("SELECT client, TOTAL(cost_usd) FROM requests WHERE started_at >= ? AND started_at < ? "
+                                 "GROUP BY client"));
+    QSqlQuery hours(m_db);
+    hours.setForwardOnly(true);
+    hours.prepare(QStringLiteral("SELECT client, TOTAL(cost_usd) FROM usage_hourly WHERE hour >= ? AND hour < ? "
+                                 "GROUP BY client"));
+    // The whole hours inside the range; less than an hour is left at either end.
+    const qint64 wholeFrom = endHour(fromMs);
+    const qint64 wholeTo = firstHour(toMs);
+    bool ok = true;
+    if (toMs <= fromMs)
+        ok = true;
+    else if (wholeFrom >= wholeTo)
+        ok = add(calls, fromMs, toMs);
+    else
+        ok = (fromMs == wholeFrom * kHourMs || add(calls, fromMs, wholeFrom * kHourMs))
+            && (toMs == wholeTo * kHourMs || add(calls, wholeTo * kHourMs, toMs)) && add(hours, wholeFrom, wholeTo);
+    if (!ok)
+        out.clear();
+    return out;
 }
 
 } // namespace patchbay

@@ -89,6 +89,10 @@ public:
     // Cost per client (token name) of every call since fromMs; the gateway seeds its budgets
     // with it at start.
     QHash<QString, double> spendSince(qint64 fromMs, QString *error = nullptr) const;
+    // Cost per client of the calls in [fromMs, toMs), exact to the millisecond: whole UTC hours
+    // come from the rollup (so a month costs what a day does), the part-hours at either end from
+    // the calls themselves, since a local midnight need not fall on the hour.
+    QHash<QString, double> spendPerClient(qint64 fromMs, qint64 toMs, QString *error = nullptr) const;
 
     // The headers and bodies kept for one call: one lookup by request_captures' primary key.
     // Nothing when none were kept (capture off, or the call predates it), or on an error,

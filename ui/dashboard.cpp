@@ -14,6 +14,7 @@ Dashboard::Dashboard(const QString &databasePath, UsageLedger *ledger, QObject *
     qRegisterMetaType<RequestDetail>();
     qRegisterMetaType<UsageRecord>();
     qRegisterMetaType<QList<LatencyStats>>();
+    qRegisterMetaType<QList<UsageBudget>>();
     m_thread.setObjectName(QStringLiteral("dashboard"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -27,6 +28,10 @@ Dashboard::Dashboard(const QString &databasePath, UsageLedger *ledger, QObject *
     connect(m_worker, &DashboardWorker::todaySpendReady, this, [this](double usd) {
         m_todaySpend = usd;
         Q_EMIT todaySpendChanged(usd);
+    });
+    connect(m_worker, &DashboardWorker::budgetsReady, this, [this](const QList<UsageBudget> &budgets) {
+        m_budgets = budgets;
+        Q_EMIT budgetsChanged(budgets);
     });
     m_thread.start();
     QMetaObject::invokeMethod(m_worker, &DashboardWorker::open);
@@ -70,6 +75,21 @@ void Dashboard::fetchDetail(const QString &requestId)
 void Dashboard::exportCsv(const RequestFilter &filter, const QString &path)
 {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, filter, path] { w->exportCsv(filter, path); });
+}
+
+void Dashboard::setOverallBudget(const OverallBudget &overall)
+{
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, overall] { w->setOverallBudget(overall); });
+}
+
+void Dashboard::setBudgetClock(const std::optional<QDateTime> &pinned)
+{
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, pinned] { w->setBudgetClock(pinned); });
+}
+
+void Dashboard::refreshBudgets()
+{
+    QMetaObject::invokeMethod(m_worker, &DashboardWorker::refreshBudgets);
 }
 
 void Dashboard::notifyRecorded(const UsageRecord &record)

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QThread>
 
+#include <optional>
+
 namespace patchbay {
 
 class DashboardWorker;
@@ -32,6 +34,15 @@ public:
 
     double todaySpend() const { return m_todaySpend; }
 
+    // Budgets: the overall ones come from config.json through here; the tokens' own the worker
+    // reads with its connection. Every budget is re-read as new calls come in.
+    void setOverallBudget(const OverallBudget &overall);
+    // The day and month budgets count in; unset, the local day and month of the moment.
+    void setBudgetClock(const std::optional<QDateTime> &pinned);
+    // After a token's limits changed, or when a page that shows budgets comes into view.
+    void refreshBudgets();
+    const QList<UsageBudget> &budgets() const { return m_budgets; }
+
 Q_SIGNALS:
     void usageReady(const patchbay::UsageSnapshot &snapshot, quint64 serial);
     void latencyReady(const QList<patchbay::LatencyStats> &latency, quint64 serial);
@@ -41,6 +52,7 @@ Q_SIGNALS:
     void detailReady(const patchbay::RequestDetail &detail);
     void exportFinished(qint64 rows, const QString &path, const QString &error);
     void todaySpendChanged(double usd);
+    void budgetsChanged(const QList<patchbay::UsageBudget> &budgets);
     // A call the ledger committed, on the UI thread, for live views.
     void recorded(const patchbay::UsageRecord &record);
 
@@ -49,6 +61,7 @@ private:
     DashboardWorker *m_worker;
     quint64 m_serial = 0;
     double m_todaySpend = 0;
+    QList<UsageBudget> m_budgets;
 };
 
 } // namespace patchbay

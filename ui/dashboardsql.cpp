@@ -1,5 +1,6 @@
 #include "dashboardsql.h"
 
+#include "accesstokenstore.h"
 #include "ledgerexport.h"
 #include "ledgerjson.h"
 #include "ledgerrow.h"
@@ -272,19 +273,44 @@ UsageSnapshot DashboardSql::usage(const QSqlDatabase &db, const UsageQuery &q, Q
     return s;
 }
 
-double DashboardSql::spend(const QSqlDatabase &db, qint64 fromMs, qint64 toMs, QString *error)
+QList<UsageBudget> DashboardSql::budgets(const QSqlDatabase &db, const BudgetPeriods &periods,
+                                         const OverallBudget &overall, QString *error)
 {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT TOTAL(cost_usd) FROM usage_hourly WHERE hour >= ? AND hour < ?"));
-    q.addBindValue(fromMs / kHourMs);
-    q.addBindValue((toMs + kHourMs - 1) / kHourMs);
-    if (!q.exec() || !q.next()) {
-        if (error)
-            *error = fail(q, QStringLiteral("today's spend"));
-        return 0;
+    const QHash<QString, TokenPolicy> policies = AccessTokenStore(db).activePolicies(error);
+    bool perDay = overall.usdPerDay.has_value();
+    bool perMonth = overall.usdPerMonth.has_value();
+    for (const TokenPolicy &p : policies) {
+        perDay = perDay || p.usdPerDay;
+        perMonth = perMonth || p.usdPerMonth;
     }
-    return q.value(0).toDouble();
+    // Only the periods some budget counts are read; with no budgets at all, nothing is.
+    const LedgerQuery ledger(db);
+    const QHash<QString, double> today
+        = perDay ? ledger.spendPerClient(periods.dayStartMs, periods.dayEndMs, error) : QHash<QString, double>();
+    const QHash<QString, double> month
+        = perMonth ? ledger.spendPerClient(periods.monthStartMs, periods.monthEndMs, error) : QHash<QString, double>();
+    const auto total = [](const QHash<QString, double> &spend) {
+        double sum = 0;
+        for (double usd : spend)
+            sum += usd;
+        return sum;
+    };
+    using Period = UsageBudget::Period;
+    QList<UsageBudget> out;
+    if (overall.usdPerDay)
+        out.append({QString(), Period::Day, *overall.usdPerDay, total(today)});
+    if (overall.usdPerMonth)
+        out.append({QString(), Period::Month, *overall.usdPerMonth, total(month)});
+    QStringList names = policies.keys();
+    names.sort(Qt::CaseInsensitive);
+    for (const QString &name : names) {
+        const TokenPolicy p = policies.value(name);
+        if (p.usdPerDay)
+            out.append({name, Period::Day, *p.usdPerDay, today.value(name)});
+        if (p.usdPerMonth)
+            out.append({name, Period::Month, *p.usdPerMonth, month.value(name)});
+    }
+    return out;
 }
 
 QList<LatencyStats> DashboardSql::latency(const QSqlDatabase &db, const UsageQuery &q, QString *error)

@@ -24,8 +24,10 @@ public:
     // dayRows over loadedSpan then summarize: one Usage page refresh.
     static UsageSnapshot usage(const QSqlDatabase &db, const UsageQuery &q, QString *error);
 
-    // Unfiltered spend in [fromMs, toMs), hour grain, for the tray.
-    static double spend(const QSqlDatabase &db, qint64 fromMs, qint64 toMs, QString *error);
+    // Every budget that is set, with what was spent against it in its period: the overall ones
+    // first, then each active token's by name. Token limits are read from the database.
+    static QList<UsageBudget> budgets(const QSqlDatabase &db, const BudgetPeriods &periods, const OverallBudget &overall,
+                                      QString *error);
 
     // Latency per provider x model over the range; the provider and model filters apply, the
     // client filter cannot (the latency index has no client, and reading the table is too slow).

@@ -1,5 +1,7 @@
 #include "dashboardtypes.h"
 
+#include <QTimeZone>
+
 namespace patchbay {
 
 bool UsageFilter::matches(const UsageRecord &r) const
@@ -19,6 +21,24 @@ QString bucketKey(const UsageBucket &b, LedgerDimension by)
         return b.client;
     }
     return {};
+}
+
+BudgetPeriods BudgetPeriods::at(const QDateTime &now)
+{
+    // startOfDay() in the clock's own zone: a day is 23 or 25 hours across a DST change.
+    const QDate today = now.date();
+    const QDate first(today.year(), today.month(), 1);
+    const auto start = [&now](QDate d) {
+        switch (now.timeSpec()) {
+        case Qt::OffsetFromUTC:
+            return d.startOfDay(Qt::OffsetFromUTC, now.offsetFromUtc()).toMSecsSinceEpoch();
+        case Qt::TimeZone:
+            return d.startOfDay(now.timeZone()).toMSecsSinceEpoch();
+        default:
+            return d.startOfDay(now.timeSpec()).toMSecsSinceEpoch();
+        }
+    };
+    return {start(today), start(today.addDays(1)), start(first), start(first.addMonths(1))};
 }
 
 bool RequestFilter::matches(const UsageRecord &r) const

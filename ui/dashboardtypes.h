@@ -3,12 +3,14 @@
 #include "ledgerquery.h"
 #include "usagerecord.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
 
 #include <limits>
+#include <optional>
 
 namespace patchbay {
 
@@ -57,6 +59,38 @@ struct UsageSnapshot
 
 // The key a bucket is shown under for a dimension: "provider/model", provider or client.
 QString bucketKey(const UsageBucket &b, LedgerDimension by);
+
+// The local calendar day and month a budget counts, as the gateway counts them (UsageLimits).
+struct BudgetPeriods
+{
+    qint64 dayStartMs = 0;
+    qint64 dayEndMs = 0;
+    qint64 monthStartMs = 0;
+    qint64 monthEndMs = 0;
+    // now carries its zone: local time on a desktop, a fixed offset where a test pins the clock.
+    static BudgetPeriods at(const QDateTime &now);
+    bool operator==(const BudgetPeriods &) const = default;
+};
+
+// A budget and what has been spent against it in its period.
+struct UsageBudget
+{
+    enum class Period { Day, Month };
+    QString token; // the access token it limits; empty for the gateway's budget over all clients
+    Period period = Period::Day;
+    double limitUsd = 0;
+    double spentUsd = 0;
+    bool operator==(const UsageBudget &) const = default;
+};
+
+// The gateway's spending limits over all clients (config.json's gateway section). Each access
+// token's own limits live with the token in the database, where the dashboard reads them.
+struct OverallBudget
+{
+    std::optional<double> usdPerDay;
+    std::optional<double> usdPerMonth;
+    bool operator==(const OverallBudget &) const = default;
+};
 
 // Which calls the Requests page lists.
 struct RequestFilter
@@ -112,3 +146,4 @@ Q_DECLARE_METATYPE(patchbay::UsageSnapshot)
 Q_DECLARE_METATYPE(patchbay::RequestPage)
 Q_DECLARE_METATYPE(patchbay::RequestDetail)
 Q_DECLARE_METATYPE(patchbay::RequestFilter)
+Q_DECLARE_METATYPE(patchbay::UsageBudget)

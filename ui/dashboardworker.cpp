@@ -2,6 +2,7 @@
 
 #include "dashboardsql.h"
 #include "database.h"
+#include "ledgerquery.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -40,8 +41,10 @@ void DashboardWorker::open()
     m_coalesce->setInterval(kCoalesceMs);
     connect(m_coalesce, &QTimer::timeout, this, &DashboardWorker::applyRecorded);
     m_db = Database::open(m_path, m_connection, &m_openError);
-    if (m_db.isOpen())
+    if (m_db.isOpen()) {
         refreshTodaySpend();
+        refreshBudgets();
+    }
 }
 
 void DashboardWorker::setUsageQuery(const UsageQuery &query, quint64 serial)
@@ -119,16 +122,51 @@ void DashboardWorker::refreshTodaySpend()
 {
     if (!m_db.isOpen())
         return;
-    const QDateTime now = QDateTime::currentDateTime();
-    const qint64 start = now.date().startOfDay().toMSecsSinceEpoch();
-    Q_EMIT todaySpendReady(DashboardSql::spend(m_db, start, start + kDayMs, nullptr));
+    // The local day exactly, as the gateway's overall budget counts it, so the tray and the
+    // Usage page's budget bar never disagree.
+    const BudgetPeriods periods = BudgetPeriods::at(QDateTime::currentDateTime());
+    double usd = 0;
+    for (double client : LedgerQuery(m_db).spendPerClient(periods.dayStartMs, periods.dayEndMs))
+        usd += client;
+    Q_EMIT todaySpendReady(usd);
+}
+
+void DashboardWorker::setBudgetClock(const std::optional<QDateTime> &pinned)
+{
+    m_budgetClock = pinned;
+    refreshBudgets();
+}
+
+void DashboardWorker::setOverallBudget(const OverallBudget &overall)
+{
+    m_overall = overall;
+    refreshBudgets();
+}
+
+void DashboardWorker::refreshBudgets()
+{
+    if (!m_db.isOpen())
+        return;
+    const BudgetPeriods periods = BudgetPeriods::at(m_budgetClock.value_or(QDateTime::currentDateTime()));
+    QString error;
+    const QList<UsageBudget> budgets = DashboardSql::budgets(m_db, periods, m_overall, &error);
+    // A failed read keeps the bars as they were rather than showing nothing spent.
+    if (error.isEmpty())
+        Q_EMIT budgetsReady(budgets);
 }
 
 void DashboardWorker::applyRecorded()
 {
     const qint64 dirty = m_dirtyFromMs;
     m_dirtyFromMs = -1;
+    foldRecorded(dirty);
+    // After the page's sums, which are what the user is watching for.
     refreshTodaySpend();
+    refreshBudgets();
+}
+
+void DashboardWorker::foldRecorded(qint64 dirty)
+{
     if (!m_haveQuery || dirty < 0)
         return;
     QElapsedTimer timer;

@@ -2,8 +2,11 @@
 
 #include "dashboardtypes.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QSqlDatabase>
+
+#include <optional>
 
 class QTimer;
 
@@ -28,6 +31,10 @@ public:
     // A call the ledger just committed: the days from its start on are re-read shortly after.
     void recorded(qint64 startedAtMs);
     void refreshTodaySpend();
+    // Budgets are counted in the local day and month of now, or of a pinned instant (tests).
+    void setBudgetClock(const std::optional<QDateTime> &pinned);
+    void setOverallBudget(const OverallBudget &overall);
+    void refreshBudgets();
 
 Q_SIGNALS:
     void usageReady(const patchbay::UsageSnapshot &snapshot, quint64 serial);
@@ -38,9 +45,11 @@ Q_SIGNALS:
     void detailReady(const patchbay::RequestDetail &detail);
     void exportFinished(qint64 rows, const QString &path, const QString &error);
     void todaySpendReady(double usd);
+    void budgetsReady(const QList<patchbay::UsageBudget> &budgets);
 
 private:
     void applyRecorded();
+    void foldRecorded(qint64 dirtyFromMs);
 
     QString m_path;
     QString m_connection;
@@ -53,6 +62,8 @@ private:
     QList<UsageBucket> m_rows;
     qint64 m_dirtyFromMs = -1;
     QTimer *m_coalesce = nullptr;
+    std::optional<QDateTime> m_budgetClock;
+    OverallBudget m_overall;
 };
 
 } // namespace patchbay

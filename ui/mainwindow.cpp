@@ -46,6 +46,11 @@ QSettings windowSettings()
 } // namespace
 
 MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
+    : MainWindow(workspace, &QSystemTrayIcon::isSystemTrayAvailable, parent)
+{
+}
+
+MainWindow::MainWindow(Workspace *workspace, TrayProbe trayAvailable, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
     , m_dashboard(new Dashboard(workspace->databasePath(), workspace->ledger(), this))
@@ -61,6 +66,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     , m_usage(new UsagePage(m_dashboard, this))
     , m_gatewayDot(new QLabel(this))
     , m_gatewayState(new QLabel(this))
+    , m_trayAvailable(std::move(trayAvailable))
 {
     setWindowTitle(QStringLiteral("Patchbay"));
     setMinimumSize(820, 540);
@@ -130,10 +136,10 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     gatewayLayout->addWidget(m_gatewayState);
     statusBar()->addPermanentWidget(gatewayBox);
 
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+    if (m_trayAvailable()) {
         m_tray = new TrayIcon(workspace, m_dashboard, this);
         connect(m_tray, &TrayIcon::openWindowRequested, this, &MainWindow::showFromTray);
-        connect(m_tray, &TrayIcon::quitRequested, qApp, &QApplication::quit);
+        connect(m_tray, &TrayIcon::quitRequested, this, &MainWindow::quitApplication);
         m_tray->show();
         // A hidden window must not end the program while the gateway serves from the tray.
         QApplication::setQuitOnLastWindowClosed(!keepsRunningInTray());
@@ -161,6 +167,12 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
             updateBanner();
         }, Qt::QueuedConnection);
     }
+    // The overall budgets live in config.json; the dashboard reads the tokens' own itself.
+    const auto feedBudget = [this](const AppConfig &config) {
+        m_dashboard->setOverallBudget({config.gateway.usdPerDay, config.gateway.usdPerMonth});
+    };
+    connect(m_workspace, &Workspace::configChanged, this, feedBudget);
+    feedBudget(m_workspace->config());
     m_keyProblems = m_workspace->keyProblems();
     updateBanner();
     showGatewayStatus(m_workspace->gatewayStatus());
@@ -182,12 +194,12 @@ void MainWindow::createMenus()
     file->addAction(add);
     file->addSeparator();
     if (m_tray) {
-        QAction *keep = file->addAction(tr("&Keep Running in the Tray When Closed"));
-        keep->setCheckable(true);
-        keep->setChecked(keepsRunningInTray());
-        connect(keep, &QAction::toggled, this, &MainWindow::setKeepRunningInTray);
+        m_keepInTray = file->addAction(tr("&Keep Running in the Tray When Closed"));
+        m_keepInTray->setCheckable(true);
+        m_keepInTray->setChecked(keepsRunningInTray());
+        connect(m_keepInTray, &QAction::toggled, this, &MainWindow::setKeepRunningInTray);
     }
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    QAction *quit = file->addAction(tr("&Quit"), this, &MainWindow::quitApplication);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
@@ -261,6 +273,8 @@ void MainWindow::setKeepRunningInTray(bool keep)
     windowSettings().setValue(QLatin1String(kKeepInTrayKey), keep);
     if (m_tray)
         QApplication::setQuitOnLastWindowClosed(!keep);
+    if (m_keepInTray && m_keepInTray->isChecked() != keep)
+        m_keepInTray->setChecked(keep);
 }
 
 void MainWindow::showFromTray()
@@ -271,22 +285,32 @@ void MainWindow::showFromTray()
     activateWindow();
 }
 
+void MainWindow::quitApplication()
+{
+    m_quitting = true;
+    close();
+    QApplication::quit();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     windowSettings().setValue(QLatin1String(kGeometryKey), saveGeometry());
-    if (m_tray && m_tray->isVisible() && keepsRunningInTray()) {
+    if (!m_quitting && m_tray && keepsRunningInTray() && m_trayAvailable()) {
         hide();
         event->ignore();
         // Once, so nobody wonders why the gateway still answers after the window went away.
         QSettings settings = windowSettings();
         if (!settings.value(QLatin1String(kTrayNoticeKey), false).toBool()) {
             settings.setValue(QLatin1String(kTrayNoticeKey), true);
-            m_tray->showMessage(tr("Patchbay is still running"),
-                                tr("The gateway keeps serving programs from the tray. Choose Quit Patchbay there to stop "
-                                   "it, or turn this off under File ▸ Keep Running in the Tray When Closed."));
+            m_tray->notify(tr("Patchbay is still running"),
+                           tr("The gateway keeps serving programs from the tray. Choose Quit Patchbay there to stop "
+                              "it, or turn this off under File ▸ Keep Running in the Tray When Closed."));
         }
         return;
     }
+    // Closing is quitting now, even where the setting kept the program alive before the tray
+    // went away: a hidden window with no tray icon could never be reached again.
+    QApplication::setQuitOnLastWindowClosed(true);
     QMainWindow::closeEvent(event);
 }
 

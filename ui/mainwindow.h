@@ -3,6 +3,9 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <functional>
+
+class QAction;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -30,7 +33,12 @@ class MainWindow : public QMainWindow
 public:
     enum Page { Chat, Compare, Providers, Gateway, Requests, Usage };
 
+    // Whether the desktop shows a system tray; asked at start and again on each close, since a
+    // panel can go away. Tests answer it, as the offscreen platform has no tray.
+    using TrayProbe = std::function<bool()>;
+
     explicit MainWindow(Workspace *workspace, QWidget *parent = nullptr);
+    MainWindow(Workspace *workspace, TrayProbe trayAvailable, QWidget *parent = nullptr);
 
     void showPage(Page page);
     ChatPage *chatPage() const { return m_chat; }
@@ -42,10 +50,15 @@ public:
     Dashboard *dashboard() const { return m_dashboard; }
     // Null where the desktop has no system tray.
     TrayIcon *trayIcon() const { return m_tray; }
-    // Closing the window hides it to the tray instead of quitting (a setting, on by default).
+    // Closing the window hides it to the tray instead of quitting (a setting, on by default,
+    // kept with the window's geometry). Without a tray, closing quits.
     bool keepsRunningInTray() const;
     void setKeepRunningInTray(bool keep);
+    // File ▸ Keep Running in the Tray When Closed; null without a tray.
+    QAction *keepInTrayAction() const { return m_keepInTray; }
     NoticeBanner *banner() const { return m_banner; }
+    // Quit from the menu or the tray: the window closes for good, whatever the tray setting.
+    void quitApplication();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -69,8 +82,11 @@ private:
     RequestsPage *m_requests;
     UsagePage *m_usage;
     TrayIcon *m_tray = nullptr;
+    QAction *m_keepInTray = nullptr;
+    bool m_quitting = false;
     QLabel *m_gatewayDot;
     QLabel *m_gatewayState;
+    TrayProbe m_trayAvailable;
     QStringList m_keyProblems;
     QString m_ledgerProblem;
 };

@@ -168,14 +168,18 @@ RequestsPage::RequestsPage(Workspace *workspace, Dashboard *dashboard, QWidget *
     connect(m_model, &RequestPageModel::failed, m_summary, &QLabel::setText);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-                if (!current.isValid()) {
+                if (!current.isValid())
                     m_detail->clearRecord();
-                    return;
-                }
-                const UsageRecord r = m_model->record(current.row());
-                m_detail->setRecord(r);
-                m_dashboard->fetchDetail(r.requestId);
+                else
+                    showDetail(current.row());
             });
+    // A selected row whose page was being read again, or that a late call moved: show what the
+    // row holds now.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
+        const int row = m_table->currentIndex().row();
+        if (row >= from.row() && row <= to.row())
+            showDetail(row);
+    });
     connect(m_dashboard, &Dashboard::detailReady, m_detail, &RequestDetailPane::setDetail);
     connect(m_dashboard, &Dashboard::usageReady, this, &RequestsPage::fillChoices);
     connect(m_dashboard, &Dashboard::exportFinished, this, [this](qint64 rows, const QString &path, const QString &error) {
@@ -267,8 +271,21 @@ void RequestsPage::updateView()
     else if (total == 0)
         m_summary->setText(unfiltered ? QString() : tr("No requests match these filters."));
     else
-        m_summary->setText(tr("%1 requests match; %2 loaded, more as you scroll. New ones appear at the top.")
+        m_summary->setText(tr("%1 requests match; %2 listed, more as you scroll. New ones appear at the top.")
                                .arg(locale.toString(total), locale.toString(rows)));
+}
+
+void RequestsPage::showDetail(int row)
+{
+    if (!m_model->isLoaded(row)) {
+        m_model->record(row); // asks for the row's page; dataChanged brings us back
+        return;
+    }
+    const UsageRecord &r = m_model->record(row);
+    if (r.requestId == m_detail->requestId())
+        return;
+    m_detail->setRecord(r);
+    m_dashboard->fetchDetail(r.requestId);
 }
 
 void RequestsPage::fillChoices(const UsageSnapshot &s)

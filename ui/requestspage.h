@@ -47,6 +47,7 @@ private:
     void apply();
     void chooseExport();
     void updateView();
+    void showDetail(int row);
     void showAddress(const GatewayStatus &status);
     void fillChoices(const UsageSnapshot &s);
 

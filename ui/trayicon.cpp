@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QMenu>
+#include <QStyle>
 
 namespace patchbay {
 
@@ -14,7 +15,10 @@ TrayIcon::TrayIcon(Workspace *workspace, Dashboard *dashboard, QObject *parent)
     , m_workspace(workspace)
     , m_menu(new QMenu)
 {
-    setIcon(QApplication::windowIcon());
+    // Without an icon the tray shows nothing at all: a build without the bundled one gets a
+    // generic one.
+    setIcon(QApplication::windowIcon().isNull() ? QApplication::style()->standardIcon(QStyle::SP_ComputerIcon)
+                                                : QApplication::windowIcon());
     m_state = m_menu->addAction(QString());
     m_state->setEnabled(false);
     m_toggle = m_menu->addAction(QString(), this, [this] {
@@ -47,6 +51,12 @@ TrayIcon::~TrayIcon()
 QString TrayIcon::spendText() const
 {
     return m_spend->text();
+}
+
+void TrayIcon::notify(const QString &title, const QString &message)
+{
+    showMessage(title, message);
+    Q_EMIT notified(title, message);
 }
 
 void TrayIcon::showStatus(const GatewayStatus &status)

@@ -22,6 +22,9 @@ public:
 
     QAction *gatewayAction() const { return m_toggle; }
     QString spendText() const;
+    QMenu *menu() const { return m_menu; }
+    // A balloon from the tray; notified() says it was asked for, since no test platform shows one.
+    void notify(const QString &title, const QString &message);
 
 Q_SIGNALS:
     // The app owns the gateway; it connects these to starting and stopping it.
@@ -29,6 +32,7 @@ Q_SIGNALS:
     void stopGatewayRequested();
     void openWindowRequested();
     void quitRequested();
+    void notified(const QString &title, const QString &message);
 
 private:
     void showStatus(const GatewayStatus &status);

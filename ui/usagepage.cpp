@@ -21,6 +21,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace patchbay {
 
 namespace {
@@ -36,6 +38,19 @@ qint64 midnight(QDate date, qint64 utcOffsetMs)
 QString filterValue(const QComboBox *box)
 {
     return box->currentData().toString();
+}
+
+// How much of the budget is used; a limit of 0 allows nothing, so any spend has used it all.
+double budgetShare(const UsageBudget &b)
+{
+    return b.limitUsd > 0 ? b.spentUsd / b.limitUsd : b.spentUsd > 0 ? 1 : 0;
+}
+
+// Red once the budget is spent (the gateway refuses calls then), amber from 80 %.
+QString budgetColour(const UsageBudget &b)
+{
+    const double used = budgetShare(b);
+    return used >= 1 ? QStringLiteral("#c62828") : used >= 0.8 ? QStringLiteral("#f9a825") : QStringLiteral("#2e7d32");
 }
 
 } // namespace
@@ -145,6 +160,7 @@ UsagePage::UsagePage(Dashboard *dashboard, QWidget *parent)
         m_model->setLatency(latency);
         Q_EMIT latencyShown();
     });
+    connect(m_dashboard, &Dashboard::budgetsChanged, this, &UsagePage::setBudgets);
     connect(m_dashboard, &Dashboard::usageFailed, this, [this](const QString &error, quint64 serial) {
         if (serial == m_serial)
             m_status->setText(error);
@@ -154,17 +170,22 @@ UsagePage::UsagePage(Dashboard *dashboard, QWidget *parent)
     auto *tick = new QTimer(this);
     tick->setInterval(5 * 60'000);
     connect(tick, &QTimer::timeout, this, [this] {
-        if (!m_clock)
+        if (!m_clock) {
             refresh();
+            m_dashboard->refreshBudgets();
+        }
     });
     tick->start();
     refresh();
+    setBudgets(m_dashboard->budgets());
 }
 
 void UsagePage::setClock(qint64 nowMs, qint64 utcOffsetMs)
 {
     m_clock = {nowMs, utcOffsetMs};
     refresh();
+    m_dashboard->setBudgetClock(
+        QDateTime::fromMSecsSinceEpoch(nowMs, Qt::OffsetFromUTC, static_cast<int>(utcOffsetMs / 1000)));
 }
 
 void UsagePage::setRange(Range range)
@@ -301,22 +322,43 @@ void UsagePage::fillFilter(QComboBox *box, const QStringList &values, const QStr
 
 void UsagePage::setBudgets(const QList<UsageBudget> &budgets)
 {
-    while (QLayoutItem *item = m_budgetRows->takeAt(0)) {
-        delete item->widget();
-        delete item;
-    }
-    for (const UsageBudget &b : budgets) {
+    // Live updates come several times a second on a busy gateway: bars are reused, not rebuilt.
+    QList<QProgressBar *> bars = budgetBars();
+    while (bars.size() > budgets.size())
+        delete bars.takeLast();
+    while (bars.size() < budgets.size()) {
         auto *bar = new QProgressBar(m_budgets);
-        const double used = b.limitUsd > 0 ? b.spentUsd / b.limitUsd : 0;
         bar->setRange(0, 1000);
-        bar->setValue(static_cast<int>(std::min(used, 1.0) * 1000));
-        bar->setFormat(tr("%1: %2 of %3").arg(b.name, formatUsd(b.spentUsd), formatUsd(b.limitUsd)));
-        const QString colour = used >= 1 ? QStringLiteral("#c62828") : used >= 0.8 ? QStringLiteral("#f9a825")
-                                                                                    : QStringLiteral("#2e7d32");
-        bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: %1; }").arg(colour));
         m_budgetRows->addWidget(bar);
+        bars.append(bar);
+    }
+    for (qsizetype i = 0; i < budgets.size(); ++i) {
+        const UsageBudget &b = budgets.at(i);
+        QProgressBar *bar = bars.at(i);
+        bar->setValue(static_cast<int>(std::lround(std::min(budgetShare(b), 1.0) * 1000)));
+        const QString name = b.token.isEmpty() ? tr("all clients") : tr("token %1").arg(b.token);
+        const QString period = b.period == UsageBudget::Period::Day ? tr("today") : tr("this month");
+        bar->setFormat(tr("%1 — %2 of %3 %4").arg(name, formatUsd(b.spentUsd), formatUsd(b.limitUsd), period));
+        bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: %1; }").arg(budgetColour(b)));
     }
     m_budgets->setVisible(!budgets.isEmpty());
+}
+
+QList<QProgressBar *> UsagePage::budgetBars() const
+{
+    QList<QProgressBar *> bars;
+    for (int i = 0; i < m_budgetRows->count(); ++i) {
+        if (auto *bar = qobject_cast<QProgressBar *>(m_budgetRows->itemAt(i)->widget()))
+            bars.append(bar);
+    }
+    return bars;
+}
+
+void UsagePage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // A token's limits may have changed on the Gateway page since the last new call.
+    m_dashboard->refreshBudgets();
 }
 
 } // namespace patchbay

@@ -11,6 +11,7 @@ class QComboBox;
 class QDateEdit;
 class QGroupBox;
 class QLabel;
+class QProgressBar;
 class QSortFilterProxyModel;
 class QTableView;
 class QVBoxLayout;
@@ -21,15 +22,6 @@ class Dashboard;
 class UsageCharts;
 class UsageTableModel;
 class UsageTiles;
-
-// A budget and what has been spent against it. Budgets belong to the routing issue; until it
-// lands nothing calls UsagePage::setBudgets, and the section stays hidden.
-struct UsageBudget
-{
-    QString name;
-    double limitUsd = 0;
-    double spentUsd = 0;
-};
 
 // "What am I spending, on what, and is anything failing?": tiles, charts and a table over a
 // range of days, filtered by provider, model and client. Every query runs on the Dashboard's
@@ -48,8 +40,11 @@ public:
     void setCustomRange(QDate from, QDate to);
     void setGroupBy(LedgerDimension by);
     void setFilter(const UsageFilter &filter);
-    // The hook for budgets (see UsageBudget): bars turn amber at 80 % and red at 100 %.
+    // One bar per budget, amber from 80 % and red from 100 % of its limit. The Dashboard feeds
+    // it as calls come in; a test may call it directly.
     void setBudgets(const QList<UsageBudget> &budgets);
+    // The bars, in the order of the budgets given.
+    QList<QProgressBar *> budgetBars() const;
 
     void refresh();
 
@@ -65,6 +60,9 @@ Q_SIGNALS:
     // After a snapshot is on screen (a full refresh or new calls folded in).
     void refreshed();
     void latencyShown();
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
     UsageQuery currentQuery() const;

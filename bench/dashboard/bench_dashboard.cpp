@@ -70,6 +70,19 @@ QString f1(double v)
     return QString::number(v, 'f', 1);
 }
 
+// The process's resident memory, in MB (Linux; 0 elsewhere).
+double residentMb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
+}
+
 QString loadAverage()
 {
     QFile f(QStringLiteral("/proc/loadavg"));
@@ -181,7 +194,12 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("rows"), QStringLiteral("Rows to generate."), QStringLiteral("n"), QStringLiteral("1000000")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("Reuse (or create) this ledger instead of a temporary one."),
                       QStringLiteral("path")});
+    parser.addOption({QStringLiteral("cached-pages"),
+                      QStringLiteral("Pages the Requests page keeps in memory in the whole-ledger run (a huge number: "
+                                     "keep every page, for comparison)."),
+                      QStringLiteral("n"), QString::number(RequestPageModel::kDefaultCachedPages)});
     parser.process(app);
+    const int cachedPages = parser.value(QStringLiteral("cached-pages")).toInt();
     const qint64 rows = parser.value(QStringLiteral("rows")).toLongLong();
     QTemporaryDir dir;
     const QString path = parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db"))
@@ -246,6 +264,20 @@ int main(int argc, char *argv[])
     }
     out() << "\nLatency percentiles per model (read after the tiles and charts are on screen, from each call's own "
              "time): 90 days " << f1(median(latencyTimes)) << " ms (median of 3).\n\n";
+    {
+        // Budgets: spend per client today and this month, exact to the millisecond, re-read after
+        // every batch of new calls. An overall budget on both periods makes both queries run.
+        const BudgetPeriods periods = BudgetPeriods::at(QDateTime::fromMSecsSinceEpoch(kNowMs, Qt::UTC));
+        std::vector<double> times;
+        for (int i = 0; i < 5; ++i) {
+            QElapsedTimer t;
+            t.start();
+            DashboardSql::budgets(db, periods, {10.0, 300.0}, nullptr);
+            times.push_back(ms(t));
+        }
+        out() << "Budgets (`DashboardSql::budgets`: spend per client today and this month, re-read after each batch of "
+                 "new calls): " << f1(median(times)) << " ms (median of 5).\n\n";
+    }
 
     // B. The page: from asking to the tiles, charts and table being set, on the UI thread.
     err() << "usage page\n" << Qt::flush;
@@ -375,7 +407,43 @@ int main(int argc, char *argv[])
                  "each time until the next page is in): "
               << m->rowCount() << " rows loaded in " << f1(ms(all)) << " ms; a page appears " << f1(median(perPage))
               << " ms (median) after the drag, worst " << f1(*std::max_element(perPage.begin(), perPage.end()))
-              << " ms; the UI thread's longest stall meanwhile " << f1(stall) << " ms.\n";
+              << " ms; the UI thread's longest stall meanwhile " << f1(stall) << " ms; "
+              << m->cachedRowCount() << " rows held in memory.\n";
+    }
+
+    // F. The whole ledger, page after page, as a view scrolled to the bottom reads it: memory
+    // stays where it was, since only the most recently used pages keep their rows.
+    err() << "scrolling the whole ledger\n" << Qt::flush;
+    {
+        RequestsPage page(&workspace, &dashboard);
+        page.resize(1280, 760);
+        page.show();
+        RequestPageModel *m = page.model();
+        m->setCachedPageLimit(cachedPages);
+        if (!QTest::qWaitFor([&] { return m->rowCount() >= 200 && !m->isFetching(); }, 10'000))
+            qFatal("no first page");
+        const double before = residentMb();
+        double at100k = 0;
+        int most = 0;
+        QElapsedTimer all;
+        all.start();
+        while (!m->atEnd()) {
+            // The view may have asked for the next page itself, as it does at the bottom.
+            m->fetchMore({});
+            if (!QTest::qWaitFor([&] { return !m->isFetching(); }, 10'000))
+                qFatal("no page");
+            // The view paints the new bottom rows, so they are the ones it reads.
+            page.table()->scrollToBottom();
+            QCoreApplication::processEvents();
+            most = std::max(most, m->cachedRowCount());
+            if (at100k == 0 && m->rowCount() >= 100'000)
+                at100k = residentMb();
+        }
+        out() << "\n**Requests page, the whole ledger** (the same view, every page read to the bottom, each scrolled "
+                 "into view): " << m->rowCount() << " rows in " << f1(ms(all) / 1000) << " s; at most " << most
+              << " rows held in memory (" << m->cachedPageLimit() << " pages of 200); resident memory "
+              << f1(before) << " MB before, " << f1(at100k) << " MB at 100,000 rows, " << f1(residentMb())
+              << " MB at the end.\n";
     }
     out() << "\nWhole run " << f1(ms(whole) / 1000) << " s; load average " << loadAverage() << " after.\n";
     db = {};

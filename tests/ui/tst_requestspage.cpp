@@ -110,6 +110,40 @@ bool waitForRows(RequestPageModel *model, int rows)
     return QTest::qWaitFor([&] { return model->rowCount() >= rows && !model->isFetching(); }, 5000);
 }
 
+// Reads the row, asking for its page again if it was let go.
+const UsageRecord &readRow(RequestPageModel *model, int row)
+{
+    if (!model->isLoaded(row)) {
+        model->record(row);
+        if (!QTest::qWaitFor([&] { return model->isLoaded(row); }, 5000))
+            qWarning("row %d was not read back", row); // and the empty record fails the comparison
+    }
+    return model->record(row);
+}
+
+// 5,000 calls a second apart, three to a millisecond now and then so that ties fall across
+// page boundaries, for paging far past what the cache keeps.
+QList<UsageRecord> manyRows(qint64 start)
+{
+    QList<UsageRecord> rows;
+    for (int n = 0; n < 5000; ++n) {
+        UsageRecord r;
+        r.requestId = QStringLiteral("many-%1").arg(n, 5, 10, QLatin1Char('0'));
+        r.startedAtMs = start + (n % 7 < 3 ? n / 7 * 7 : n) * 1000;
+        r.client = QStringLiteral("ci");
+        r.endpoint = QStringLiteral("/v1/chat/completions");
+        r.provider = QStringLiteral("openai");
+        r.upstreamModel = QStringLiteral("gpt-4o");
+        r.requestedModel = r.upstreamModel;
+        r.status = 200;
+        r.inputTokens = n;
+        r.latencyMs = 100 + n % 50;
+        r.costUsd = 0.0001 * n;
+        rows.append(r);
+    }
+    return rows;
+}
+
 } // namespace
 
 class TestRequestsPage : public QObject
@@ -248,6 +282,129 @@ private Q_SLOTS:
         r.provider = QStringLiteral("openai");
         dashboard.notifyRecorded(r);
         QVERIFY(page.model()->record(0).requestId != QStringLiteral("live-2"));
+    }
+
+    // Scrolling a ledger of 25 pages with room for 3: memory holds at most 3 pages at every
+    // step, and every row read back after being let go is the ledger's row in its place.
+    void cacheStaysBoundedWhileScrolling()
+    {
+        QTemporaryDir dir;
+        testing::TestWorkspace workspace(dir.path(), QStringLiteral("patchbay-test-requests"));
+        const QList<UsageRecord> rows = manyRows(kStart);
+        insert(workspace.database(), rows);
+        const QList<UsageRecord> expected = newestFirst(rows);
+        Dashboard dashboard(workspace.databasePath(), nullptr);
+        RequestsPage page(&workspace, &dashboard);
+        RequestPageModel *model = page.model();
+        model->setCachedPageLimit(3);
+        QVERIFY(waitForRows(model, RequestPageModel::kPageSize));
+        int most = 0;
+        while (model->canFetchMore({})) {
+            const int had = model->rowCount();
+            model->fetchMore({});
+            QVERIFY(QTest::qWaitFor([&] { return !model->isFetching(); }, 5000));
+            if (model->rowCount() == had) { // 25 full pages: the 26th read finds nothing more
+                QVERIFY(model->atEnd());
+                break;
+            }
+            // What a view reading the new rows does: they are the most recently used.
+            QCOMPARE(model->record(model->rowCount() - 1).requestId, expected.at(model->rowCount() - 1).requestId);
+            most = std::max(most, model->cachedRowCount());
+            QVERIFY(model->cachedPageCount() <= 3);
+        }
+        QCOMPARE(model->rowCount(), expected.size());
+        QCOMPARE(most, 3 * RequestPageModel::kPageSize);
+        QVERIFY(!model->isLoaded(0));
+
+        // Top to bottom again: every page comes back from the ledger, in the same order (the
+        // three at the bottom still in memory are the oldest used by the time they are reached).
+        int readBack = 0;
+        for (int row = 0; row < expected.size(); ++row) {
+            readBack += model->isLoaded(row) ? 0 : 1;
+            const UsageRecord &r = readRow(model, row);
+            QCOMPARE(r.requestId, expected.at(row).requestId);
+            QCOMPARE(r.startedAtMs, expected.at(row).startedAtMs);
+            QVERIFY(model->cachedRowCount() <= 3 * RequestPageModel::kPageSize);
+        }
+        QCOMPARE(readBack, 25);
+        QCOMPARE(model->rowCount(), expected.size());
+
+        // The view asks for what it shows: a row in the middle, scrolled to, is read and painted.
+        page.resize(1000, 600);
+        page.show();
+        const int middle = 2345;
+        QVERIFY(!model->isLoaded(middle));
+        page.table()->scrollTo(model->index(middle, 0), QAbstractItemView::PositionAtCenter);
+        QTRY_VERIFY(model->isLoaded(middle));
+        QCOMPARE(model->index(middle, 0).data(RequestPageModel::RecordRole).value<UsageRecord>().requestId,
+                 expected.at(middle).requestId);
+        // Selecting a row shows it in the detail pane, even when its page has to be read first.
+        model->setCachedPageLimit(2);
+        page.table()->scrollTo(model->index(0, 0));
+        QTRY_VERIFY(model->isLoaded(0));
+        QCOMPARE(readRow(model, expected.size() - 1).requestId, expected.last().requestId);
+        QVERIFY(!model->isLoaded(middle));
+        page.table()->setCurrentIndex(model->index(middle, 0));
+        QTRY_COMPARE(page.detailPane()->requestId(), expected.at(middle).requestId);
+    }
+
+    // Live rows with the top page let go, and so many of them that the top page splits: each
+    // shows once, in the ledger's order, and reads back as the ledger has it.
+    void liveRowsStayRightWhenPagesAreLetGo()
+    {
+        QTemporaryDir dir;
+        testing::TestWorkspace workspace(dir.path(), QStringLiteral("patchbay-test-requests"));
+        QList<UsageRecord> rows = manyRows(kStart).mid(0, 1000);
+        insert(workspace.database(), rows);
+        Dashboard dashboard(workspace.databasePath(), nullptr);
+        RequestPageModel model(&dashboard);
+        model.setCachedPageLimit(2);
+        model.setFilter({});
+        QVERIFY(waitForRows(&model, RequestPageModel::kPageSize));
+        while (model.canFetchMore({})) {
+            model.fetchMore({});
+            QVERIFY(QTest::qWaitFor([&] { return !model.isFetching(); }, 5000));
+        }
+        QTRY_COMPARE(model.totalCount(), qint64(1000));
+        QVERIFY(!model.isLoaded(0));
+
+        // The ledger's newest call announced again (its signal came after the page read it):
+        // not a second row.
+        const UsageRecord newest = newestFirst(rows).first();
+        dashboard.notifyRecorded(newest);
+        QCOMPARE(model.rowCount(), 1000);
+
+        // 450 new calls, two to a millisecond, written and announced as the ledger does.
+        const qint64 later = rows.last().startedAtMs + 60'000;
+        QList<UsageRecord> live;
+        for (int n = 0; n < 450; ++n) {
+            UsageRecord r = rows.first();
+            r.requestId = QStringLiteral("live-%1").arg(n, 3, 10, QLatin1Char('0'));
+            r.startedAtMs = later + n / 2;
+            live.append(r);
+        }
+        for (int n = 0; n < 150; ++n) {
+            insert(workspace.database(), {live.at(n)});
+            dashboard.notifyRecorded(live.at(n));
+        }
+        QCOMPARE(model.rowCount(), 1150);
+        QCOMPARE(model.totalCount(), qint64(1150));
+        rows.append(live.mid(0, 150));
+        // The top page comes back from the ledger with the new calls; more arrive on top of it
+        // and it splits into pages while the cache keeps its bound.
+        QCOMPARE(readRow(&model, 0).requestId, live.at(149).requestId);
+        for (int n = 150; n < 450; ++n) {
+            insert(workspace.database(), {live.at(n)});
+            dashboard.notifyRecorded(live.at(n));
+            QVERIFY(model.cachedRowCount() <= 2 * 2 * RequestPageModel::kPageSize);
+        }
+        rows.append(live.mid(150));
+        QCOMPARE(model.rowCount(), 1450);
+        const QList<UsageRecord> expected = newestFirst(rows);
+        for (int row = 0; row < expected.size(); ++row)
+            QCOMPARE(readRow(&model, row).requestId, expected.at(row).requestId);
+        QCOMPARE(model.rowCount(), 1450);
+        QVERIFY(model.cachedPageCount() <= 2);
     }
 
     void screenshot()

@@ -1,6 +1,7 @@
 // The Usage page on a seeded ledger: tiles, chart series and the table's sort against sums the
 // test makes itself from the rows it wrote.
 
+#include "accesstokenstore.h"
 #include "dashboard.h"
 #include "ledgerrow.h"
 #include "testworkspace.h"
@@ -8,7 +9,6 @@
 #include "usagepage.h"
 #include "usagetablemodel.h"
 #include "usagetiles.h"
-#include "trayicon.h"
 #include "mainwindow.h"
 
 #include <QtCharts/QBarSet>
@@ -16,7 +16,6 @@
 #include <QtCharts/QChartView>
 #include <QtCharts/QStackedBarSeries>
 
-#include <QAction>
 #include <QApplication>
 #include <QListWidget>
 #include <QStackedWidget>
@@ -303,40 +302,146 @@ private Q_SLOTS:
         m_rows.append(r);
     }
 
-    void budgetsShowAsBars()
+    void budgetBarsTurnAmberAndRed()
     {
         Dashboard dashboard(m_workspace->databasePath(), nullptr);
         UsagePage page(&dashboard);
         auto *box = page.findChild<QGroupBox *>(QStringLiteral("usageBudgets"));
         QVERIFY(box && box->isHidden());
-        page.setBudgets({{QStringLiteral("ci"), 10, 9}, {QStringLiteral("all"), 100, 120}});
-        const QList<QProgressBar *> bars = box->findChildren<QProgressBar *>();
-        QCOMPARE(bars.size(), 2);
-        QVERIFY(bars.at(0)->styleSheet().contains(QStringLiteral("#f9a825"))); // amber at 90 %
-        QVERIFY(bars.at(1)->styleSheet().contains(QStringLiteral("#c62828"))); // red past 100 %
-        QCOMPARE(bars.at(1)->value(), bars.at(1)->maximum());
+        using Period = UsageBudget::Period;
+        // Spends chosen to sit exactly on and either side of 80 % and 100 % of a $10 limit.
+        page.setBudgets({{QStringLiteral("ci-bot"), Period::Day, 5, 3.1},
+                         {QStringLiteral("a"), Period::Day, 10, 7.99},
+                         {QStringLiteral("a"), Period::Month, 10, 8},
+                         {QString(), Period::Day, 10, 9.99},
+                         {QString(), Period::Month, 10, 10},
+                         {QStringLiteral("b"), Period::Month, 10, 12}});
+        QVERIFY(!box->isHidden());
+        const QList<QProgressBar *> bars = page.budgetBars();
+        QCOMPARE(bars.size(), 6);
+        QCOMPARE(bars.at(0)->text(), QStringLiteral("token ci-bot — $3.10 of $5.00 today"));
+        QCOMPARE(bars.at(2)->text(), QStringLiteral("token a — $8.00 of $10.00 this month"));
+        QCOMPARE(bars.at(4)->text(), QStringLiteral("all clients — $10.00 of $10.00 this month"));
+        const QString green = QStringLiteral("#2e7d32"), amber = QStringLiteral("#f9a825"), red = QStringLiteral("#c62828");
+        const QList<QString> colours{green, green, amber, amber, red, red};
+        const QList<int> values{620, 799, 800, 999, 1000, 1000}; // per mille, full past the limit
+        for (int i = 0; i < bars.size(); ++i) {
+            QVERIFY2(bars.at(i)->styleSheet().contains(colours.at(i)), qPrintable(bars.at(i)->text()));
+            QCOMPARE(bars.at(i)->value(), values.at(i));
+        }
+        // Fewer budgets later: the extra bars go; none: the box hides.
+        page.setBudgets({{QStringLiteral("a"), Period::Day, 10, 1}});
+        QCOMPARE(page.budgetBars().size(), 1);
+        QCOMPARE(page.budgetBars().first()->text(), QStringLiteral("token a — $1.00 of $10.00 today"));
+        page.setBudgets({});
+        QVERIFY(box->isHidden());
     }
 
-    void trayShowsTodaysSpendAndSwitchesTheGateway()
+    // Token policies and the overall budget on the seeded ledger: what each bar says was spent,
+    // how full it is and its colour, against sums the test makes from its own rows.
+    void budgetsFollowTheLedger()
     {
-        UsageRecord r = m_rows.last();
-        r.requestId = QStringLiteral("tray-1");
-        r.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-        r.costUsd = 1.25;
-        insert(m_workspace->database(), {r});
+        AccessTokenStore tokens = m_workspace->tokens();
+        QString error;
+        for (const char *name : kClients)
+            QVERIFY2(!tokens.create(QLatin1String(name), &error).isEmpty(), qPrintable(error));
+        // Calls either side of 18:30 UTC, where the day and month start for the zone at the end.
+        QList<UsageRecord> edges;
+        for (const QDateTime &at : {QDateTime(QDate(2025, 6, 14), QTime(18, 15), Qt::UTC),
+                                    QDateTime(QDate(2025, 6, 14), QTime(18, 45), Qt::UTC),
+                                    QDateTime(QDate(2025, 5, 31), QTime(18, 10), Qt::UTC),
+                                    QDateTime(QDate(2025, 5, 31), QTime(18, 50), Qt::UTC)}) {
+            UsageRecord r = m_rows.first();
+            r.requestId = QStringLiteral("edge-%1").arg(edges.size());
+            r.startedAtMs = at.toMSecsSinceEpoch();
+            r.status = 200;
+            r.costUsd = 0.25 * static_cast<double>(edges.size() + 1);
+            edges.append(r);
+        }
+        insert(m_workspace->database(), edges);
+        m_rows.append(edges);
+        const qint64 june = QDateTime(QDate(2025, 6, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+        const auto spent = [&](qint64 from, qint64 to, const QString &client) {
+            return sum(m_rows, from, to, [&](const UsageRecord &r) { return client.isEmpty() || r.client == client; }).cost;
+        };
+        const QString ci = QStringLiteral("ci"), cursor = QStringLiteral("cursor");
+        const double ciToday = spent(kTomorrow - kDayMs, kTomorrow, ci);
+        const double ciMonth = spent(june, kTomorrow, ci);
+        const double cursorToday = spent(kTomorrow - kDayMs, kTomorrow, cursor);
+        const double allToday = spent(kTomorrow - kDayMs, kTomorrow, {});
+        const double allMonth = spent(june, kTomorrow, {});
+        QVERIFY(ciToday > 0 && cursorToday > 0 && ciMonth > ciToday);
+        // ci at 90 % of its day (amber) and 200 % of its month (red); cursor at 25 % (green);
+        // all clients at 95 % of the day (amber) and 10 % of the month (green).
+        TokenPolicy ciPolicy;
+        ciPolicy.usdPerDay = ciToday / 0.9;
+        ciPolicy.usdPerMonth = ciMonth / 2;
+        QVERIFY(tokens.setPolicy(ci, ciPolicy, &error));
+        TokenPolicy cursorPolicy;
+        cursorPolicy.usdPerDay = cursorToday * 4;
+        QVERIFY(tokens.setPolicy(cursor, cursorPolicy, &error));
+
         Dashboard dashboard(m_workspace->databasePath(), nullptr);
-        TrayIcon tray(m_workspace.get(), &dashboard);
-        QTRY_COMPARE(tray.spendText(), QStringLiteral("Spent today: %1").arg(formatUsd(1.25)));
-        QSignalSpy stop(&tray, &TrayIcon::stopGatewayRequested);
-        QSignalSpy start(&tray, &TrayIcon::startGatewayRequested);
-        QCOMPARE(tray.gatewayAction()->text(), QStringLiteral("Stop the gateway"));
-        tray.gatewayAction()->trigger();
-        QCOMPARE(stop.size(), 1);
-        m_workspace->setGatewayStatus({GatewayStatus::State::Stopped, QStringLiteral("http://127.0.0.1:7229/v1"), {}});
-        QCOMPARE(tray.gatewayAction()->text(), QStringLiteral("Start the gateway"));
-        tray.gatewayAction()->trigger();
-        QCOMPARE(start.size(), 1);
-        m_workspace->setGatewayStatus({GatewayStatus::State::Running, QStringLiteral("http://127.0.0.1:7229/v1"), {}});
+        dashboard.setOverallBudget({allToday / 0.95, allMonth * 10});
+        auto page = openPage(&dashboard);
+        const auto near = [](double a, double b) { return std::abs(a - b) < 1e-9; };
+        QVERIFY(QTest::qWaitFor([&] {
+            return page->budgetBars().size() == 5 && near(dashboard.budgets().first().spentUsd, allToday);
+        }, 5000));
+        using Period = UsageBudget::Period;
+        const QList<UsageBudget> budgets = dashboard.budgets();
+        const QList<UsageBudget> expected{{QString(), Period::Day, allToday / 0.95, allToday},
+                                          {QString(), Period::Month, allMonth * 10, allMonth},
+                                          {ci, Period::Day, ciToday / 0.9, ciToday},
+                                          {ci, Period::Month, ciMonth / 2, ciMonth},
+                                          {cursor, Period::Day, cursorToday * 4, cursorToday}};
+        for (int i = 0; i < expected.size(); ++i) {
+            QCOMPARE(budgets.at(i).token, expected.at(i).token);
+            QCOMPARE(budgets.at(i).period, expected.at(i).period);
+            QVERIFY(near(budgets.at(i).limitUsd, expected.at(i).limitUsd));
+            QVERIFY2(near(budgets.at(i).spentUsd, expected.at(i).spentUsd), qPrintable(QString::number(i)));
+        }
+        const QList<QProgressBar *> bars = page->budgetBars();
+        const QList<int> values{950, 100, 900, 1000, 250};
+        const QList<QString> colours{QStringLiteral("#f9a825"), QStringLiteral("#2e7d32"), QStringLiteral("#f9a825"),
+                                     QStringLiteral("#c62828"), QStringLiteral("#2e7d32")};
+        for (int i = 0; i < bars.size(); ++i) {
+            QCOMPARE(bars.at(i)->value(), values.at(i));
+            QVERIFY2(bars.at(i)->styleSheet().contains(colours.at(i)), qPrintable(bars.at(i)->text()));
+        }
+        QCOMPARE(bars.at(2)->text(),
+                 QStringLiteral("token ci — %1 of %2 today").arg(formatUsd(ciToday), formatUsd(ciToday / 0.9)));
+
+        // A new call by ci today: its day bar goes past the limit and turns red, live.
+        UsageRecord r = m_rows.last();
+        r.requestId = QStringLiteral("budget-live");
+        r.client = ci;
+        r.startedAtMs = kNow - 500;
+        r.status = 200;
+        r.costUsd = ciToday; // twice the day's spend now: 180 % of the limit
+        insert(m_workspace->database(), {r});
+        dashboard.notifyRecorded(r);
+        m_rows.append(r);
+        QVERIFY(QTest::qWaitFor([&] { return near(dashboard.budgets().at(2).spentUsd, 2 * ciToday); }, 5000));
+        QTRY_VERIFY(page->budgetBars().at(2)->styleSheet().contains(QStringLiteral("#c62828")));
+        QCOMPARE(page->budgetBars().at(2)->value(), 1000);
+        QVERIFY(near(dashboard.budgets().at(0).spentUsd, allToday + ciToday));
+
+        // A zone half an hour off the hour: the local day starts at 18:30 UTC, inside an hour of
+        // the rollup, and is still counted to the millisecond.
+        const qint64 offset = (5 * 60 + 30) * 60'000LL;
+        const qint64 localDayStart = QDateTime(QDate(2025, 6, 14), QTime(18, 30), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 localMonthStart = QDateTime(QDate(2025, 5, 31), QTime(18, 30), Qt::UTC).toMSecsSinceEpoch();
+        const double shiftedToday = spent(localDayStart, localDayStart + kDayMs, {});
+        const double shiftedMonth = spent(localMonthStart, kTomorrow, {});
+        // The calls at 18:15 and 18:45 share a rollup hour, so a day cut on the hour, either way,
+        // would be off by one of them.
+        page->setClock(kNow, offset);
+        QVERIFY(QTest::qWaitFor([&] { return near(dashboard.budgets().first().spentUsd, shiftedToday); }, 5000));
+        QVERIFY(near(dashboard.budgets().at(1).spentUsd, shiftedMonth));
+
+        for (const char *name : kClients)
+            QVERIFY(tokens.revoke(QLatin1String(name), &error));
     }
 
     void mainWindowHasTheUsagePage()
