@@ -5,25 +5,6 @@
 
 namespace patchbay {
 
-namespace {
-
-// Headers are text for whoever opens the database with another tool. Converted here, on the
-// ledger's thread, so the gateway only ever handles bytes.
-QVariant headerText(bool captured, const QByteArray &lines)
-{
-    return captured ? QVariant(QString::fromUtf8(lines)) : QVariant();
-}
-
-// A null QByteArray would bind as NULL, which means "not captured"; an empty body is not that.
-QVariant bodyBlob(bool captured, const QByteArray &body)
-{
-    if (!captured)
-        return {};
-    return body.isNull() ? QVariant(QByteArray("")) : QVariant(body);
-}
-
-} // namespace
-
 QString CaptureRow::columns()
 {
     return QStringLiteral("request_headers, response_headers, request_body, response_body, request_body_truncated, "
@@ -35,17 +16,33 @@ QString CaptureRow::insertStatement()
     return QStringLiteral("INSERT OR IGNORE INTO request_captures (request_id, %1) VALUES (?, ?, ?, ?, ?, ?, ?)").arg(columns());
 }
 
-void CaptureRow::bind(QSqlQuery &q, const QString &requestId, const RequestCapture &c)
+void CaptureRow::bind(ValueBinder &b, const QString &requestId, const RequestCapture &c)
 {
     int i = 0;
-    q.bindValue(i++, requestId);
-    q.bindValue(i++, headerText(c.headersCaptured, c.requestHeaders));
-    q.bindValue(i++, headerText(c.headersCaptured, c.responseHeaders));
-    q.bindValue(i++, bodyBlob(c.bodiesCaptured, c.requestBody));
-    q.bindValue(i++, bodyBlob(c.bodiesCaptured, c.responseBody));
-    q.bindValue(i++, c.requestBodyTruncated ? 1 : 0);
-    q.bindValue(i++, c.responseBodyTruncated ? 1 : 0);
+    b.bindText(i++, requestId);
+    // Headers are text for whoever opens the database with another tool; NULL when not
+    // captured, so "not captured" and "empty" stay apart.
+    for (const QByteArray *headers : {&c.requestHeaders, &c.responseHeaders}) {
+        if (c.headersCaptured)
+            b.bindUtf8(i++, *headers);
+        else
+            b.bindNull(i++);
+    }
+    for (const QByteArray *body : {&c.requestBody, &c.responseBody}) {
+        if (c.bodiesCaptured)
+            b.bindBlob(i++, *body);
+        else
+            b.bindNull(i++);
+    }
+    b.bindInt64(i++, c.requestBodyTruncated ? 1 : 0);
+    b.bindInt64(i++, c.responseBodyTruncated ? 1 : 0);
     Q_ASSERT(i == 1 + kColumnCount);
+}
+
+void CaptureRow::bind(QSqlQuery &q, const QString &requestId, const RequestCapture &c)
+{
+    QueryBinder b(q);
+    bind(b, requestId, c);
 }
 
 RequestCapture CaptureRow::read(const QSqlQuery &q, int first)

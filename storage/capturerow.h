@@ -1,6 +1,7 @@
 #pragma once
 
 #include "requestcapture.h"
+#include "valuebinder.h"
 
 #include <QString>
 
@@ -22,6 +23,7 @@ public:
     // a capture already there (a spill imported twice) must not fail the batch.
     static QString insertStatement();
     // What was not captured binds as NULL, so "not captured" and "empty" stay apart.
+    static void bind(ValueBinder &b, const QString &requestId, const RequestCapture &c);
     static void bind(QSqlQuery &q, const QString &requestId, const RequestCapture &c);
     // Reads the columns() of the current row, starting at column first.
     static RequestCapture read(const QSqlQuery &q, int first = 0);

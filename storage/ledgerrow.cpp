@@ -7,20 +7,9 @@ namespace patchbay {
 
 namespace {
 
-QVariant optional(qint64 value)
-{
-    return value < 0 ? QVariant() : QVariant(value);
-}
-
 qint64 optional(const QVariant &v)
 {
     return v.isNull() ? -1 : v.toLongLong();
-}
-
-// A null QString binds as SQL NULL, which the NOT NULL text columns refuse.
-QString text(const QString &value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
 }
 
 } // namespace
@@ -42,33 +31,48 @@ QString LedgerRow::insertStatement(Conflict conflict)
         .arg(conflict == Conflict::Ignore ? QStringLiteral("OR IGNORE ") : QString(), columns(), placeholders);
 }
 
+void LedgerRow::bind(ValueBinder &b, const UsageRecord &r)
+{
+    const auto bindOptional = [&b](int index, qint64 value) {
+        if (value < 0)
+            b.bindNull(index);
+        else
+            b.bindInt64(index, value);
+    };
+    int i = 0;
+    b.bindText(i++, r.requestId);
+    b.bindInt64(i++, r.startedAtMs);
+    b.bindText(i++, r.client);
+    b.bindText(i++, r.endpoint);
+    b.bindText(i++, r.provider);
+    b.bindText(i++, r.requestedModel);
+    b.bindText(i++, r.upstreamModel);
+    b.bindInt64(i++, r.stream ? 1 : 0);
+    b.bindInt64(i++, r.status);
+    b.bindText(i++, r.error);
+    bindOptional(i++, r.inputTokens);
+    bindOptional(i++, r.outputTokens);
+    bindOptional(i++, r.cacheReadTokens);
+    bindOptional(i++, r.cacheWriteTokens);
+    bindOptional(i++, r.reasoningTokens);
+    b.bindText(i++, r.usageSource);
+    if (r.costUsd)
+        b.bindDouble(i++, *r.costUsd);
+    else
+        b.bindNull(i++);
+    b.bindText(i++, r.catalogVersion);
+    b.bindInt64(i++, r.latencyMs);
+    bindOptional(i++, r.ttfbMs);
+    bindOptional(i++, r.ttftMs);
+    b.bindInt64(i++, r.attempt);
+    b.bindText(i++, r.retryOf);
+    Q_ASSERT(i == kColumnCount);
+}
+
 void LedgerRow::bind(QSqlQuery &q, const UsageRecord &r)
 {
-    int i = 0;
-    q.bindValue(i++, text(r.requestId));
-    q.bindValue(i++, r.startedAtMs);
-    q.bindValue(i++, text(r.client));
-    q.bindValue(i++, text(r.endpoint));
-    q.bindValue(i++, text(r.provider));
-    q.bindValue(i++, text(r.requestedModel));
-    q.bindValue(i++, text(r.upstreamModel));
-    q.bindValue(i++, r.stream ? 1 : 0);
-    q.bindValue(i++, r.status);
-    q.bindValue(i++, text(r.error));
-    q.bindValue(i++, optional(r.inputTokens));
-    q.bindValue(i++, optional(r.outputTokens));
-    q.bindValue(i++, optional(r.cacheReadTokens));
-    q.bindValue(i++, optional(r.cacheWriteTokens));
-    q.bindValue(i++, optional(r.reasoningTokens));
-    q.bindValue(i++, text(r.usageSource));
-    q.bindValue(i++, r.costUsd ? QVariant(*r.costUsd) : QVariant());
-    q.bindValue(i++, text(r.catalogVersion));
-    q.bindValue(i++, r.latencyMs);
-    q.bindValue(i++, optional(r.ttfbMs));
-    q.bindValue(i++, optional(r.ttftMs));
-    q.bindValue(i++, r.attempt);
-    q.bindValue(i++, text(r.retryOf));
-    Q_ASSERT(i == kColumnCount);
+    QueryBinder b(q);
+    bind(b, r);
 }
 
 UsageRecord LedgerRow::read(const QSqlQuery &q, int first)

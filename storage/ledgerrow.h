@@ -1,6 +1,7 @@
 #pragma once
 
 #include "usagerecord.h"
+#include "valuebinder.h"
 
 #include <QString>
 
@@ -21,6 +22,7 @@ public:
     // "INSERT [OR IGNORE] INTO requests (columns) VALUES (?, ...)".
     static QString insertStatement(Conflict conflict);
     // Binds r to a statement from insertStatement(). Unknowns (-1, unset cost) become NULL.
+    static void bind(ValueBinder &b, const UsageRecord &r);
     static void bind(QSqlQuery &q, const UsageRecord &r);
     // Reads the columns() of the current row, starting at column first.
     static UsageRecord read(const QSqlQuery &q, int first = 0);

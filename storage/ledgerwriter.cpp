@@ -28,8 +28,6 @@ constexpr int kPruneSlice = 5000;
 // failure part-way keeps what was committed.
 constexpr qsizetype kBatchRows = 5000;
 constexpr int kCoalesceMs = 20;
-// SQLITE_CONSTRAINT (the low byte of an extended code too).
-constexpr int kSqliteConstraint = 19;
 
 // Which file the path names right now. SQLite keeps writing into a database file that was
 // deleted or replaced under an open connection, and rows written there are gone; comparing
@@ -45,13 +43,6 @@ QByteArray fileIdentity(const QString &path)
     // Elsewhere an open file cannot be deleted; being there is enough.
     return QFileInfo::exists(path) ? QByteArrayLiteral("present") : QByteArray();
 #endif
-}
-
-bool isConstraintError(const QSqlError &e)
-{
-    bool ok = false;
-    const int code = e.nativeErrorCode().toInt(&ok);
-    return ok && (code & 0xff) == kSqliteConstraint;
 }
 
 QString reason(const QSqlError &e)
@@ -100,17 +91,10 @@ bool LedgerWriter::openConnection(QString *error)
         return false;
     }
     m_fileIdentity = fileIdentity(m_settings.databasePath);
-    m_insert = QSqlQuery(m_db);
-    if (!m_insert.prepare(LedgerRow::insertStatement(LedgerRow::Conflict::Fail))) {
-        *error = QStringLiteral("The ledger could not prepare its writes to %1: %2")
-                     .arg(m_settings.databasePath, reason(m_insert.lastError()));
-        closeConnection();
-        return false;
-    }
-    m_insertCapture = QSqlQuery(m_db);
-    if (!m_insertCapture.prepare(CaptureRow::insertStatement())) {
-        *error = QStringLiteral("The ledger could not prepare its writes to %1: %2")
-                     .arg(m_settings.databasePath, reason(m_insertCapture.lastError()));
+    QString why;
+    if (!m_insert.prepare(m_db, LedgerRow::insertStatement(LedgerRow::Conflict::Fail), &why)
+        || !m_insertCapture.prepare(m_db, CaptureRow::insertStatement(), &why)) {
+        *error = QStringLiteral("The ledger could not prepare its writes to %1: %2").arg(m_settings.databasePath, why);
         closeConnection();
         return false;
     }
@@ -119,8 +103,8 @@ bool LedgerWriter::openConnection(QString *error)
 
 void LedgerWriter::closeConnection()
 {
-    m_insert = QSqlQuery();
-    m_insertCapture = QSqlQuery();
+    m_insert.finalize(); // before the connection closes, or SQLite keeps it open
+    m_insertCapture.finalize();
     m_db = QSqlDatabase();
     Database::close(m_connection);
 }
@@ -211,19 +195,20 @@ bool LedgerWriter::write(const QList<UsageRecord> &rows, qsizetype first, qsizet
     for (qsizetype i = first; i < first + count; ++i) {
         const UsageRecord &row = rows.at(i);
         LedgerRow::bind(m_insert, row);
-        if (m_insert.exec()) {
+        const SqliteStatement::Result inserted = m_insert.step();
+        if (inserted == SqliteStatement::Result::Done) {
             if (!row.capture)
                 continue;
             // With its row, in the same transaction: a call is never kept without its capture.
             CaptureRow::bind(m_insertCapture, row.requestId, *row.capture);
-            if (m_insertCapture.exec())
+            if (m_insertCapture.step() == SqliteStatement::Result::Done)
                 continue;
-            *error = QStringLiteral("The ledger could not write to %1: %2").arg(m_settings.databasePath, reason(m_insertCapture.lastError()));
+            *error = QStringLiteral("The ledger could not write to %1: %2").arg(m_settings.databasePath, m_insertCapture.errorText());
             m_db.rollback();
             skipped->clear();
             return false;
         }
-        if (isConstraintError(m_insert.lastError())) {
+        if (inserted == SqliteStatement::Result::Constraint) {
             // Retrying cannot help this row, and holding it would hold every row behind it.
             // Its request id is taken (by this very row, when a spill import got there first).
             qWarning().noquote() << QStringLiteral("The ledger already has a request %1; this copy was not written: %2")
@@ -232,7 +217,7 @@ bool LedgerWriter::write(const QList<UsageRecord> &rows, qsizetype first, qsizet
             skipped->append(i);
             continue;
         }
-        *error = QStringLiteral("The ledger could not write to %1: %2").arg(m_settings.databasePath, reason(m_insert.lastError()));
+        *error = QStringLiteral("The ledger could not write to %1: %2").arg(m_settings.databasePath, m_insert.errorText());
         m_db.rollback();
         skipped->clear();
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ledgerspill.h"
+#include "sqlitestatement.h"
 #include "usagerecord.h"
 
 #include <QByteArray>
@@ -63,8 +64,10 @@ private:
     Settings m_settings;
     QString m_connection;
     QSqlDatabase m_db;
-    QSqlQuery m_insert;
-    QSqlQuery m_insertCapture; // prepared once, used only for rows that carry a capture
+    // Prepared once on the connection itself: binding through QSqlQuery cost more than the
+    // insert (callgrind: ~48k instructions a row of ~190k on the ledger thread).
+    SqliteStatement m_insert;
+    SqliteStatement m_insertCapture; // used only for rows that carry a capture
     QByteArray m_fileIdentity;
     LedgerSpill m_spill;
     QTimer m_retry;

@@ -1,0 +1,106 @@
+#include "sqlitestatement.h"
+
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+namespace patchbay {
+
+SqliteStatement::~SqliteStatement()
+{
+    finalize();
+}
+
+sqlite3 *SqliteStatement::handleOf(const QSqlDatabase &db)
+{
+    // QSqlDriver::handle() documents this: a QVariant holding the driver's own sqlite3*.
+    const QVariant v = db.isOpen() && db.driver() ? db.driver()->handle() : QVariant();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
+bool SqliteStatement::prepare(const QSqlDatabase &db, const QString &sql, QString *error)
+{
+    finalize();
+    m_db = handleOf(db);
+    if (!m_db) {
+        *error = QStringLiteral("The database is not an open SQLite database.");
+        return false;
+    }
+    const QByteArray utf8 = sql.toUtf8();
+    if (sqlite3_prepare_v3(m_db, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) != SQLITE_OK) {
+        *error = QString::fromUtf8(sqlite3_errmsg(m_db));
+        m_stmt = nullptr;
+        return false;
+    }
+    return true;
+}
+
+void SqliteStatement::finalize()
+{
+    if (m_stmt)
+        sqlite3_finalize(m_stmt);
+    m_stmt = nullptr;
+    m_db = nullptr;
+}
+
+void SqliteStatement::bindText(int index, const QString &value)
+{
+    // UTF-16 as it is, no copy: SQLite converts while it writes the row.
+    static const char16_t empty[] = u"";
+    const void *text = value.isNull() ? static_cast<const void *>(empty) : static_cast<const void *>(value.constData());
+    sqlite3_bind_text16(m_stmt, index + 1, text, int(value.size() * 2), SQLITE_STATIC);
+}
+
+void SqliteStatement::bindUtf8(int index, const QByteArray &value)
+{
+    sqlite3_bind_text(m_stmt, index + 1, value.isNull() ? "" : value.constData(), int(value.size()), SQLITE_STATIC);
+}
+
+void SqliteStatement::bindBlob(int index, const QByteArray &value)
+{
+    // A null pointer would bind NULL, which means "not captured"; an empty blob is not that.
+    if (value.isEmpty())
+        sqlite3_bind_zeroblob(m_stmt, index + 1, 0);
+    else
+        sqlite3_bind_blob(m_stmt, index + 1, value.constData(), int(value.size()), SQLITE_STATIC);
+}
+
+void SqliteStatement::bindInt64(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_stmt, index + 1, value);
+}
+
+void SqliteStatement::bindDouble(int index, double value)
+{
+    sqlite3_bind_double(m_stmt, index + 1, value);
+}
+
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_stmt, index + 1);
+}
+
+SqliteStatement::Result SqliteStatement::step()
+{
+    if (!m_stmt) {
+        m_error = QStringLiteral("The statement is not prepared.");
+        return Result::Failed;
+    }
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return Result::Row;
+    Result result = Result::Done;
+    if (rc != SQLITE_DONE) {
+        // The extended code says which constraint, the message says what happened.
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
+        result = (rc & 0xff) == SQLITE_CONSTRAINT ? Result::Constraint : Result::Failed;
+    }
+    sqlite3_reset(m_stmt);
+    return result;
+}
+
+} // namespace patchbay
