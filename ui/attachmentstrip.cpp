@@ -1,6 +1,7 @@
 #include "attachmentstrip.h"
 
 #include "attachmentimages.h"
+#include "chatvision.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,6 +15,7 @@ AttachmentStrip::AttachmentStrip(QWidget *parent)
     , m_thumbs(new QWidget(this))
     , m_thumbLayout(new QHBoxLayout(m_thumbs))
     , m_problem(new QLabel(this))
+    , m_modelWarning(new QLabel(this))
 {
     setObjectName(QStringLiteral("attachmentStrip"));
     m_thumbLayout->setContentsMargins(0, 0, 0, 0);
@@ -21,10 +23,14 @@ AttachmentStrip::AttachmentStrip(QWidget *parent)
     m_problem->setObjectName(QStringLiteral("attachmentProblem"));
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    m_modelWarning->setObjectName(QStringLiteral("attachmentModelWarning"));
+    m_modelWarning->setWordWrap(true);
+    m_modelWarning->setStyleSheet(QStringLiteral("color: #9a6700;")); // a caution, not a refusal
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 0, 16, 0);
     layout->setSpacing(4);
     layout->addWidget(m_thumbs);
+    layout->addWidget(m_modelWarning);
     layout->addWidget(m_problem);
     rebuild();
     showProblems({});
@@ -55,6 +61,24 @@ void AttachmentStrip::clear()
     showProblems({});
 }
 
+void AttachmentStrip::setModel(const QString &model)
+{
+    m_model = model.trimmed();
+    updateModelWarning();
+}
+
+QString AttachmentStrip::modelWarning() const
+{
+    return m_modelWarning->text();
+}
+
+void AttachmentStrip::updateModelWarning()
+{
+    const QString warning = m_attachments.isEmpty() ? QString() : ChatVision::warning(m_model);
+    m_modelWarning->setText(warning);
+    m_modelWarning->setVisible(!warning.isEmpty());
+}
+
 void AttachmentStrip::rebuild()
 {
     while (QLayoutItem *item = m_thumbLayout->takeAt(0)) {
@@ -81,6 +105,7 @@ void AttachmentStrip::rebuild()
     }
     m_thumbLayout->addStretch(1);
     m_thumbs->setVisible(!m_attachments.isEmpty());
+    updateModelWarning();
     setVisible(!m_attachments.isEmpty() || !m_problem->text().isEmpty());
 }
 

@@ -1,6 +1,8 @@
 #include "chatmessagewidget.h"
 
 #include "attachmentimages.h"
+#include "chatrenderqueue.h"
+#include "chattextlabel.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -113,6 +115,17 @@ void ChatMessageWidget::setMessage(const ConversationMessage &message)
         return;
     }
     m_renderTimer->stop();
+    if (wasStreaming && !streaming) {
+        // Just finished: the rest of the text at once, still block by block (so only the last
+        // block changes), then whole, as it looks when opened again, on a pass of its own.
+        m_blocks = true;
+        render();
+        ChatRenderQueue::post(this, [this] {
+            m_blocks = false;
+            render();
+        });
+        return;
+    }
     render();
 }
 
@@ -182,23 +195,31 @@ QString ChatMessageWidget::statsLine(const ConversationMessage &m)
     return parts.join(QStringLiteral("  ·  "));
 }
 
+QWidget *ChatMessageWidget::textLabel()
+{
+    auto *label = new ChatTextLabel(this);
+    label->setObjectName(QStringLiteral("messageText"));
+    label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    label->setOpenExternalLinks(true);
+    return label;
+}
+
 QWidget *ChatMessageWidget::codeBox(const MarkdownSegment &segment)
 {
     auto *box = new QFrame(this);
     box->setObjectName(QStringLiteral("codeBlock"));
     box->setStyleSheet(QStringLiteral("#codeBlock { background: palette(alternate-base); border: 1px solid palette(midlight); "
                                       "border-radius: 6px; }"));
-    auto *language = new QLabel(segment.language.isEmpty() ? tr("code") : segment.language, box);
+    auto *language = new QLabel(box);
+    language->setObjectName(QStringLiteral("codeLanguage"));
     language->setStyleSheet(QStringLiteral("color: palette(mid);"));
     auto *copy = smallButton(tr("Copy"), tr("Copy this code"), box);
     copy->setObjectName(QStringLiteral("copyCode"));
-    auto *code = new QLabel(box);
+    auto *code = new ChatTextLabel(box);
     code->setObjectName(QStringLiteral("codeText"));
     code->setTextFormat(Qt::PlainText);
     code->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     code->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    code->setWordWrap(true);
-    code->setText(segment.text);
     connect(copy, &QToolButton::clicked, code, [code] { QApplication::clipboard()->setText(code->text()); });
     auto *top = new QHBoxLayout;
     top->addWidget(language);
@@ -209,7 +230,66 @@ QWidget *ChatMessageWidget::codeBox(const MarkdownSegment &segment)
     layout->setSpacing(2);
     layout->addLayout(top);
     layout->addWidget(code);
+    setCodeText(box, segment);
     return box;
+}
+
+void ChatMessageWidget::setCodeText(QWidget *box, const MarkdownSegment &segment)
+{
+    box->findChild<ChatTextLabel *>(QStringLiteral("codeText"))->setContent(segment.text, Qt::PlainText);
+    box->findChild<QLabel *>(QStringLiteral("codeLanguage"))->setText(segment.language.isEmpty() ? tr("code") : segment.language);
+}
+
+// Widgets are kept where the kind of segment stays: while streaming, all but the last block or
+// two; when a finished reply is shown whole, each run of prose blocks becomes its first label and
+// the code boxes stay. Only what changed is set again.
+void ChatMessageWidget::showSegments(const QList<MarkdownSegment> &segments, bool markdown)
+{
+    QList<QWidget *> widgets;
+    QList<bool> fresh;
+    qsizetype j = 0;
+    const auto drop = [&] {
+        QWidget *w = m_segmentWidgets.at(j++);
+        m_body->removeWidget(w);
+        w->hide();
+        w->deleteLater();
+    };
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const MarkdownSegment &s = segments.at(i);
+        while (j < m_segments.size() && m_segments.at(j).code != s.code)
+            drop();
+        if (j < m_segments.size()) {
+            widgets.append(m_segmentWidgets.at(j));
+            fresh.append(s != m_segments.at(j));
+            ++j;
+        } else {
+            QWidget *w = s.code ? codeBox(s) : textLabel();
+            const int after = widgets.isEmpty() ? (m_images ? m_body->indexOf(m_images) : -1) : m_body->indexOf(widgets.last());
+            m_body->insertWidget(after + 1, w);
+            widgets.append(w);
+            fresh.append(!s.code); // a code box is made with its text
+        }
+        // The last prose of a run takes the place of the old prose blocks after it.
+        if (!s.code && (i + 1 == segments.size() || segments.at(i + 1).code)) {
+            while (j < m_segments.size() && !m_segments.at(j).code)
+                drop();
+        }
+    }
+    while (j < m_segments.size())
+        drop();
+    m_segmentWidgets = widgets;
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        if (!fresh.at(i))
+            continue; // unchanged: no parse, no layout
+        const MarkdownSegment &s = segments.at(i);
+        if (s.code) {
+            setCodeText(widgets.at(i), s);
+        } else {
+            // What the user typed is shown as typed; replies are Markdown.
+            static_cast<ChatTextLabel *>(widgets.at(i))->setContent(s.text.trimmed(), markdown ? Qt::MarkdownText : Qt::PlainText);
+        }
+    }
+    m_segments = segments;
 }
 
 void ChatMessageWidget::render()
@@ -232,54 +312,15 @@ void ChatMessageWidget::render()
     QList<MarkdownSegment> segments;
     if (assistant) {
         segments = splitMarkdown(m.content);
+        // Block by block while it grows, so an update re-renders only the last block.
+        if (streaming || m_blocks)
+            segments = splitProseBlocks(segments);
         if (streaming && segments.isEmpty())
             segments.append({false, {}, tr("…")});
     } else {
         segments.append({false, {}, m.content});
     }
-    // Rebuild only when the shape changes; while streaming, usually only the last text grows.
-    bool sameShape = segments.size() == m_segments.size();
-    for (qsizetype i = 0; sameShape && i < segments.size(); ++i)
-        sameShape = segments.at(i).code == m_segments.at(i).code;
-    if (!sameShape) {
-        for (QWidget *w : std::as_const(m_segmentWidgets))
-            w->deleteLater();
-        m_segmentWidgets.clear();
-        for (const MarkdownSegment &s : segments) {
-            QWidget *w = nullptr;
-            if (s.code) {
-                w = codeBox(s);
-            } else {
-                auto *label = new QLabel(this);
-                label->setObjectName(QStringLiteral("messageText"));
-                label->setWordWrap(true);
-                label->setTextInteractionFlags(Qt::TextBrowserInteraction);
-                label->setOpenExternalLinks(true);
-                w = label;
-            }
-            m_body->addWidget(w);
-            m_segmentWidgets.append(w);
-        }
-        m_segments.clear();
-        m_segments.resize(segments.size());
-    }
-    for (qsizetype i = 0; i < segments.size(); ++i) {
-        if (segments.at(i) == m_segments.at(i))
-            continue;
-        const MarkdownSegment &s = segments.at(i);
-        if (s.code) {
-            m_segmentWidgets.at(i)->findChild<QLabel *>(QStringLiteral("codeText"))->setText(s.text);
-            const QList<QLabel *> labels = m_segmentWidgets.at(i)->findChildren<QLabel *>();
-            if (!labels.isEmpty() && labels.first()->objectName().isEmpty())
-                labels.first()->setText(s.language.isEmpty() ? tr("code") : s.language);
-        } else {
-            auto *label = static_cast<QLabel *>(m_segmentWidgets.at(i));
-            // What the user typed is shown as typed; replies are Markdown.
-            label->setTextFormat(assistant ? Qt::MarkdownText : Qt::PlainText);
-            label->setText(s.text.trimmed());
-        }
-    }
-    m_segments = segments;
+    showSegments(segments, assistant);
     showAttachments();
 
     m_errorBox->setVisible(m.status == ConversationMessage::Status::Error);

@@ -16,7 +16,8 @@ namespace patchbay {
 
 // One message on screen: who said it, its text (Markdown with code blocks for replies), its
 // stats, and the actions that apply to it. Streaming updates are coalesced so a fast stream
-// re-renders at most every 50 ms.
+// re-renders at most every 50 ms, and a streaming reply is shown a block per label so that a
+// render parses and lays out only the block still growing (see splitProseBlocks()).
 class ChatMessageWidget : public QFrame
 {
     Q_OBJECT
@@ -40,7 +41,10 @@ Q_SIGNALS:
 
 private:
     void render();
+    void showSegments(const QList<MarkdownSegment> &segments, bool markdown);
+    QWidget *textLabel();
     QWidget *codeBox(const MarkdownSegment &segment);
+    void setCodeText(QWidget *box, const MarkdownSegment &segment);
     void showAttachments();
 
     ConversationMessage m_message;
@@ -62,6 +66,7 @@ private:
     QPushButton *m_retry;
     QTimer *m_renderTimer;
     bool m_lastReply = false;
+    bool m_blocks = false; // a finished reply still shown block by block, until its queued render
     QString m_styledRole; // the role whose style sheet is set
 };
 

@@ -106,6 +106,7 @@ ChatPage::ChatPage(Workspace *workspace, ChatClient *client, QWidget *parent)
     connect(m_presetMenu, &PresetMenu::presetChosen, this, &ChatPage::applyPreset);
     connect(m_presetMenu, &PresetMenu::saveRequested, this, &ChatPage::askPresetName);
     connect(m_picker, &QComboBox::currentTextChanged, this, [this](const QString &model) {
+        m_attachments->setModel(model);
         if (model.trimmed() != m_session->conversation().model)
             m_session->setModel(model.trimmed());
     });
@@ -128,11 +129,14 @@ ChatPage::ChatPage(Workspace *workspace, ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::modelsChanged, this, [this](const QStringList &models) {
         m_modelProblem->hide();
         m_picker->setModels(models);
+        // setModels() may change the text with signals blocked.
+        m_attachments->setModel(m_picker->model());
         if (m_session->conversation().model.isEmpty())
             m_session->setModel(m_picker->model());
     });
     connect(client, &ChatClient::modelsFailed, this, &ChatPage::showModelProblem);
     m_picker->setModels(client->models());
+    m_attachments->setModel(m_picker->model());
     m_session->startNew(m_picker->model());
 }
 

@@ -45,4 +45,49 @@ QList<MarkdownSegment> splitMarkdown(const QString &markdown)
     return out;
 }
 
+namespace {
+
+// Whether a block may end at the blank line before `next`. Only a line that can open nothing but a
+// new paragraph or heading qualifies: a letter or '#' at the start of the line. Indented lines,
+// list markers, quotes, tables and fences may continue the block above; a line whose first
+// characters have not arrived yet is not judged at all.
+bool startsNewBlock(const QString &next, const QString &block)
+{
+    if (next.isEmpty() || !(next.at(0).isLetter() || next.at(0) == QLatin1Char('#')))
+        return false;
+    // An HTML block such as <pre> or <!-- … --> may itself run across blank lines.
+    return !block.trimmed().startsWith(QLatin1Char('<'));
+}
+
+} // namespace
+
+QList<MarkdownSegment> splitProseBlocks(const QList<MarkdownSegment> &segments)
+{
+    QList<MarkdownSegment> out;
+    for (const MarkdownSegment &segment : segments) {
+        if (segment.code) {
+            out.append(segment);
+            continue;
+        }
+        const QStringList lines = segment.text.split(QLatin1Char('\n'));
+        QString block;
+        bool blankSeen = false;
+        for (const QString &line : lines) {
+            if (line.trimmed().isEmpty()) {
+                blankSeen = !block.trimmed().isEmpty();
+            } else if (blankSeen && startsNewBlock(line, block)) {
+                out.append({false, {}, block});
+                block.clear();
+                blankSeen = false;
+            } else {
+                blankSeen = false;
+            }
+            block += line + QLatin1Char('\n');
+        }
+        if (!block.trimmed().isEmpty())
+            out.append({false, {}, block});
+    }
+    return out;
+}
+
 } // namespace patchbay

@@ -19,4 +19,10 @@ struct MarkdownSegment
 // An unclosed fence (a reply still streaming) runs to the end as code.
 QList<MarkdownSegment> splitMarkdown(const QString &markdown);
 
+// The prose segments cut further at the blank lines between blocks, where cutting cannot change
+// what the blocks mean (not inside a list, a quote, an indented block …). A streaming reply is
+// shown this way, a label per block, so each update parses and lays out only the block still
+// growing instead of the whole reply; the finished reply is shown whole again.
+QList<MarkdownSegment> splitProseBlocks(const QList<MarkdownSegment> &segments);
+
 } // namespace patchbay
