@@ -1,5 +1,7 @@
 #include "chatrelay.h"
 
+#include "jsonpeek.h"
+
 #include "dialects.h"
 #include "httpconnection.h"
 #include "targethealth.h"
@@ -27,37 +29,53 @@ HttpHeaders jsonHeaders(const QString &requestId)
     return headers;
 }
 
-// The body with the top-level model's name swapped, or empty when that cannot be done with
-// certainty (the name stands more than once), in which case the caller re-serialises.
-QByteArray withModel(const QByteArray &body, const QString &from, const QString &to)
+// A JSON string literal for name, quotes and escapes included.
+QByteArray jsonString(const QString &name)
 {
-    const auto quoted = [](const QString &name) {
-        const QByteArray array = QJsonDocument(QJsonArray{name}).toJson(QJsonDocument::Compact);
-        return array.mid(1, array.size() - 2); // the JSON string, escapes and quotes included
-    };
-    const QByteArray value = quoted(from);
-    qsizetype found = -1;
-    qsizetype valueAt = -1;
-    for (qsizetype at = body.indexOf("\"model\""); at >= 0; at = body.indexOf("\"model\"", at + 7)) {
-        qsizetype i = at + 7;
-        while (i < body.size() && QByteArrayView(" \t\r\n").contains(body.at(i)))
-            ++i;
-        if (i >= body.size() || body.at(i) != ':')
-            continue;
-        ++i;
-        while (i < body.size() && QByteArrayView(" \t\r\n").contains(body.at(i)))
-            ++i;
-        if (body.mid(i, value.size()) != value)
-            continue;
-        if (found >= 0)
-            return {};
-        found = at;
-        valueAt = i;
+    QByteArray out;
+    const QByteArray utf8 = name.toUtf8();
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[(c >> 4) & 0xf];
+            out += "0123456789abcdef"[c & 0xf];
+        } else {
+            out += c;
+        }
     }
-    if (valueAt < 0)
+    out += '"';
+    return out;
+}
+
+// The body with the top-level model's name swapped in place, or empty when that cannot be
+// done with certainty (see JsonPeek), in which case the caller re-serialises.
+QByteArray withModel(const QByteArray &body, const QString &to)
+{
+    QByteArrayView value;
+    if (JsonPeek::member(body, "model", &value) != JsonPeek::Result::Found || !value.startsWith('"'))
         return {};
     QByteArray out = body;
-    out.replace(valueAt, value.size(), quoted(to));
+    out.replace(value.data() - body.constData(), value.size(), jsonString(to));
+    return out;
+}
+
+// An OpenAI streaming body that asks for the usage chunk: stream_options is added in front of
+// the other members. Empty when the client sent stream_options of its own (it is merged then).
+QByteArray withStreamUsage(const QByteArray &body)
+{
+    QByteArrayView options;
+    if (body.isEmpty() || JsonPeek::member(body, "stream_options", &options) != JsonPeek::Result::Absent)
+        return {};
+    const qsizetype brace = body.indexOf('{');
+    if (brace < 0)
+        return {};
+    QByteArray out = body;
+    out.insert(brace + 1, "\"stream_options\":{\"include_usage\":true},");
     return out;
 }
 
@@ -108,8 +126,14 @@ bool ChatRelay::prepare(UpstreamRequest *request, ApiError *error)
         const bool askForUsage =
             m_ctx.request.stream && m_provider->dialect() == Dialect::OpenAi && !m_ctx.request.clientWantsStreamUsage;
         // The common case keeps the client's bytes and only swaps the model's name in them.
-        QByteArray bytes = askForUsage ? QByteArray() : withModel(m_ctx.rawBody, m_ctx.record.requestedModel, model);
+        QByteArray bytes = withModel(m_ctx.rawBody, model);
+        if (askForUsage) {
+            // Usage only comes in an OpenAI stream when asked for; the ledger needs it either way.
+            bytes = withStreamUsage(bytes);
+            m_stripUsageChunk = !bytes.isEmpty();
+        }
         if (bytes.isEmpty()) {
+            ensureParsed();
             QJsonObject body = m_ctx.body;
             body.insert(QStringLiteral("model"), model);
             if (askForUsage) {
@@ -125,6 +149,7 @@ bool ChatRelay::prepare(UpstreamRequest *request, ApiError *error)
         m_provider->forwardClientHeaders(m_ctx.clientHeaders, request);
         return true;
     }
+    ensureParsed();
     if (!m_ctx.request.untranslatable.isEmpty()) {
         *error = ApiError::badRequest(
             QStringLiteral("Patchbay cannot carry %1 to provider \"%2\", which speaks the %3 dialect. Remove %4, or use a "
@@ -135,6 +160,21 @@ bool ChatRelay::prepare(UpstreamRequest *request, ApiError *error)
         return false;
     }
     return m_provider->buildRequest(provider, m_apiKey, model, m_ctx.request, request, error);
+}
+
+void ChatRelay::ensureParsed()
+{
+    if (m_ctx.requestParsed)
+        return;
+    m_ctx.requestParsed = true;
+    // The gateway routed on what it peeked; the whole request is read only now that it is
+    // needed (a body to rebuild, input to estimate). It was not refused then, so it is not now:
+    // the provider, which speaks the client's dialect, has the last word on it.
+    m_ctx.body = QJsonDocument::fromJson(m_ctx.rawBody).object();
+    ChatRequest full;
+    ApiError ignored;
+    if (m_ctx.client->readRequest(m_ctx.body, &full, &ignored))
+        m_ctx.request = std::move(full);
 }
 
 void ChatRelay::start()
@@ -539,8 +579,9 @@ void ChatRelay::noteOutput(const StreamEvent &event)
     }
 }
 
-qint64 ChatRelay::inputChars() const
+qint64 ChatRelay::inputChars()
 {
+    ensureParsed();
     qint64 chars = m_ctx.request.system.size();
     for (const ChatMessage &m : m_ctx.request.messages) {
         for (const ContentPart &p : m.parts)

@@ -48,6 +48,9 @@ public:
         const ClientCodec *client = nullptr;
         ChatRequest request; // as the client codec read it
         QJsonObject body;    // as the client sent it, for a passthrough
+        // False when the gateway only peeked at model and stream (a passthrough); request and
+        // body are then read from rawBody the first time something needs them.
+        bool requestParsed = true;
         QByteArray rawBody;  // the same, as bytes
         HttpHeaders clientHeaders;
         QString upstreamPathSuffix; // replaces the chat path's last segment, e.g. "messages/count_tokens"
@@ -63,6 +66,7 @@ public:
     void stopForShutdown();
 
 private:
+    void ensureParsed();
     void beginAttempt();
     void startAttempt(UpstreamRequest request);
     // Schedules another attempt (same target after a backoff, or the next target) when the
@@ -85,7 +89,7 @@ private:
     UsageRecord completedRecord(int status, const QString &error);
     void recordAttempt(int status, const QString &error);
     void noteOutput(const StreamEvent &event);
-    qint64 inputChars() const;
+    qint64 inputChars();
     QByteArray scrub(QByteArray text) const;
     bool isStreamAnswer() const;
 

@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "callcapture.h"
+#include "chatpeek.h"
 #include "chatrelay.h"
 #include "dialects.h"
 #include "httpconnection.h"
@@ -18,6 +19,8 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 namespace patchbay {
 
@@ -332,44 +335,66 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
             m_ledger->append(record);
     };
 
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(connection->requestBody(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        reject(ApiError::badRequest(
-            parseError.error != QJsonParseError::NoError
-                ? QStringLiteral("The request body is not valid JSON: %1 at byte %2.").arg(parseError.errorString()).arg(parseError.offset)
-                : QStringLiteral("The request body must be a JSON object."),
-            QStringLiteral("invalid_json")));
-        return;
-    }
     ChatRelay::Context context;
-    context.body = doc.object();
-    record.requestedModel = context.body.value(QLatin1String("model")).toString();
-    ApiError error;
     // Only chat calls are read as chat; the rest (count_tokens, embeddings, responses) pass
     // through to a provider of the client's own dialect as they came.
     const bool chatCall = suffix.isEmpty();
-    if (chatCall && !codec->readRequest(context.body, &context.request, &error)) {
-        reject(error);
+    const auto parseWhole = [&]() -> bool {
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(connection->requestBody(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+            reject(ApiError::badRequest(
+                parseError.error != QJsonParseError::NoError
+                    ? QStringLiteral("The request body is not valid JSON: %1 at byte %2.").arg(parseError.errorString()).arg(parseError.offset)
+                    : QStringLiteral("The request body must be a JSON object."),
+                QStringLiteral("invalid_json")));
+            return false;
+        }
+        context.body = doc.object();
+        context.request = {};
+        record.requestedModel = context.body.value(QLatin1String("model")).toString();
+        ApiError error;
+        if (chatCall && !codec->readRequest(context.body, &context.request, &error)) {
+            reject(error);
+            return false;
+        }
+        if (!chatCall) {
+            // Passed through as they are; routing needs only the model and whether it streams.
+            context.request.model = record.requestedModel;
+            context.request.stream = context.body.value(QLatin1String("stream")).toBool(false);
+            context.request.clientWantsStreamUsage = true; // nothing to inject or strip here
+        }
+        context.requestParsed = true;
+        return true;
+    };
+    // A chat call is first only peeked at; it is read whole below unless it is a passthrough.
+    ChatPeek peek;
+    if (chatCall && ChatPeek::read(dialect, connection->requestBody(), &peek)) {
+        record.requestedModel = peek.model;
+        context.request.model = peek.model;
+        context.request.stream = peek.stream;
+        context.request.clientWantsStreamUsage = peek.clientWantsStreamUsage;
+        context.requestParsed = false;
+    } else if (!parseWhole()) {
         return;
-    }
-    if (!chatCall) {
-        // Passed through as they are; routing needs only the model and whether it streams.
-        context.request.model = record.requestedModel;
-        context.request.stream = context.body.value(QLatin1String("stream")).toBool(false);
-        context.request.clientWantsStreamUsage = true; // nothing to inject or strip here
     }
     if (const QString refusal = m_limits.modelRefusal(client, record.requestedModel); !refusal.isEmpty()) {
         reject({403, refusal, QStringLiteral("permission_error"), QStringLiteral("model_not_allowed")});
         return;
     }
+    const QList<Route> routes = m_router.candidates(record.requestedModel, &m_health, QRandomGenerator::global());
+    // Any target in another dialect needs the request translated, so read (and check) it now.
+    const bool allPassthrough = std::all_of(routes.begin(), routes.end(), [&](const Route &r) {
+        return Dialects::fromName(r.provider.dialect).value_or(Dialect::OpenAi) == dialect;
+    });
+    if (!context.requestParsed && (!allPassthrough || routes.isEmpty()) && !parseWhole())
+        return;
     if (const std::optional<LimitHit> hit = m_limits.admit(client)) {
         HttpHeaders headers;
         headers.add("Retry-After", QByteArray::number(hit->retryAfterSeconds));
         reject({429, hit->message, QStringLiteral("rate_limit_error"), QStringLiteral("limit_reached")}, headers);
         return;
     }
-    const QList<Route> routes = m_router.candidates(record.requestedModel, &m_health, QRandomGenerator::global());
     const std::optional<Route> route = routes.isEmpty() ? std::nullopt : std::optional<Route>(routes.first());
     if (!route) {
         reject(ApiError::notFound(QStringLiteral("The model \"%1\" is not configured in Patchbay. Name it as "

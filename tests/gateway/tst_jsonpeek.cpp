@@ -1,3 +1,4 @@
+#include "chatpeek.h"
 #include "jsonpeek.h"
 
 #include <QJsonArray>
@@ -67,6 +68,51 @@ private Q_SLOTS:
         const QJsonDocument wrapped = QJsonDocument::fromJson("[" + value + "]");
         QVERIFY(!wrapped.isNull());
         QCOMPARE(QJsonValue(wrapped.array().first()), object.value(QString::fromUtf8(key)));
+    }
+
+    // ChatPeek answers only when it is sure, and then as the full parser would.
+    void chatPeek_data()
+    {
+        QTest::addColumn<int>("dialect");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("read");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("stream");
+        QTest::addColumn<bool>("usage");
+        const int openai = int(Dialect::OpenAi), anthropic = int(Dialect::Anthropic), gemini = int(Dialect::Gemini);
+        QTest::newRow("plain") << openai << QByteArray("{\"model\":\"stub/m\",\"messages\":[]}") << true << "stub/m" << false << false;
+        QTest::newRow("stream") << openai << QByteArray("{\"messages\":[],\"stream\":true,\"model\":\"m\"}") << true << "m" << true
+                                << false;
+        QTest::newRow("stream usage") << openai
+                                      << QByteArray("{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}")
+                                      << true << "m" << true << true;
+        QTest::newRow("stream null") << openai << QByteArray("{\"model\":\"m\",\"stream\":null}") << true << "m" << false << false;
+        QTest::newRow("utf-8 model") << openai << QByteArray("{\"model\":\"caf\xc3\xa9\"}") << true << QString::fromUtf8("caf\xc3\xa9")
+                                     << false << false;
+        QTest::newRow("anthropic stream") << anthropic << QByteArray("{\"model\":\"claude\",\"stream\":true}") << true << "claude"
+                                          << true << true;
+        QTest::newRow("escaped model") << openai << QByteArray("{\"model\":\"a\\u0062\"}") << false << "" << false << false;
+        QTest::newRow("stream not a flag") << openai << QByteArray("{\"model\":\"m\",\"stream\":\"yes\"}") << false << "" << false
+                                           << false;
+        QTest::newRow("model not a string") << openai << QByteArray("{\"model\":7}") << false << "" << false << false;
+        QTest::newRow("no model") << openai << QByteArray("{\"messages\":[]}") << false << "" << false << false;
+        QTest::newRow("stream_options not an object") << openai << QByteArray("{\"model\":\"m\",\"stream_options\":1}") << false
+                                                      << "" << false << false;
+        QTest::newRow("not a client dialect") << gemini << QByteArray("{\"model\":\"m\"}") << false << "" << false << false;
+    }
+
+    void chatPeek()
+    {
+        QFETCH(int, dialect);
+        QFETCH(QByteArray, body);
+        QFETCH(bool, read);
+        ChatPeek peek;
+        QCOMPARE(ChatPeek::read(Dialect(dialect), body, &peek), read);
+        if (!read)
+            return;
+        QTEST(peek.model, "model");
+        QTEST(peek.stream, "stream");
+        QTEST(peek.clientWantsStreamUsage, "usage");
     }
 };
 
