@@ -1,7 +1,6 @@
 #include "headerredaction.h"
 
 #include <algorithm>
-#include <charconv>
 #include <string_view>
 
 namespace patchbay {
@@ -53,14 +52,6 @@ void appendLine(QByteArray &out, QByteArrayView name, QByteArrayView value)
     else
         out += value;
     out += '\n';
-}
-
-// Without the temporary QByteArray::number() would allocate.
-void appendNumber(QByteArray &out, qint64 n)
-{
-    char digits[24];
-    const std::to_chars_result end = std::to_chars(std::begin(digits), std::end(digits), n);
-    out.append(digits, end.ptr - digits);
 }
 
 qsizetype headersSize(const HttpHeaders &headers)

@@ -8,7 +8,7 @@ namespace patchbay {
 
 namespace {
 
-QByteArray reasonPhrase(int status)
+QByteArrayView reasonPhrase(int status)
 {
     switch (status) {
     case 200: return "OK";
@@ -202,15 +202,22 @@ void HttpConnection::writeHead(int status, const HttpHeaders &headers, bool chun
 void HttpConnection::appendHead(QByteArray *to, int status, const HttpHeaders &headers, bool chunked, qint64 contentLength) const
 {
     QByteArray &out = *to;
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    out += "HTTP/1.1 ";
+    appendNumber(out, status);
+    out += ' ';
+    out.append(reasonPhrase(status));
+    out += "\r\n";
     for (const auto &h : headers.items())
-        out += h.first + ": " + h.second + "\r\n";
+        appendHeaderLine(out, h.first, h.second);
     for (const auto &h : m_extraHeaders.items())
-        out += h.first + ": " + h.second + "\r\n";
-    if (chunked)
+        appendHeaderLine(out, h.first, h.second);
+    if (chunked) {
         out += "Transfer-Encoding: chunked\r\n";
-    else
-        out += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
+    } else {
+        out += "Content-Length: ";
+        appendNumber(out, contentLength);
+        out += "\r\n";
+    }
     out += m_keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
 }
 

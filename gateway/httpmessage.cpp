@@ -1,5 +1,7 @@
 #include "httpmessage.h"
 
+#include <charconv>
+
 namespace patchbay {
 
 namespace {
@@ -27,6 +29,18 @@ bool connectionHas(const HttpHeaders &headers, QByteArrayView token)
 }
 
 } // namespace
+
+void appendHeaderLine(QByteArray &out, QByteArrayView name, QByteArrayView value)
+{
+    out.append(name).append(": ", 2).append(value).append("\r\n", 2);
+}
+
+void appendNumber(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr - digits);
+}
 
 QByteArray HttpHeaders::value(QByteArrayView name) const
 {

@@ -25,6 +25,10 @@ private:
     QList<QPair<QByteArray, QByteArray>> m_items;
 };
 
+// Appending a head without temporaries: "name: value\r\n", and a number's digits.
+void appendHeaderLine(QByteArray &out, QByteArrayView name, QByteArrayView value);
+void appendNumber(QByteArray &out, qint64 value);
+
 struct HttpRequestHead
 {
     QByteArray method;

@@ -106,16 +106,21 @@ void UpstreamCall::sendRequest()
         target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
     QByteArray out;
     out.reserve(512 + m_request.body.size());
-    out += m_request.method + ' ' + target + " HTTP/1.1\r\n";
-    out += "Host: " + url.host(QUrl::FullyEncoded).toLatin1();
+    out.append(m_request.method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ");
+    out.append(url.host(QUrl::FullyEncoded).toLatin1());
     const bool tls = url.scheme() == QLatin1String("https");
-    if (url.port() > 0 && url.port() != (tls ? 443 : 80))
-        out += ':' + QByteArray::number(url.port());
+    if (url.port() > 0 && url.port() != (tls ? 443 : 80)) {
+        out += ':';
+        appendNumber(out, url.port());
+    }
     out += "\r\n";
     for (const auto &h : m_request.headers.items())
-        out += h.first + ": " + h.second + "\r\n";
-    if (!m_request.body.isEmpty() || m_request.method == "POST")
-        out += "Content-Length: " + QByteArray::number(m_request.body.size()) + "\r\n";
+        appendHeaderLine(out, h.first, h.second);
+    if (!m_request.body.isEmpty() || m_request.method == "POST") {
+        out += "Content-Length: ";
+        appendNumber(out, m_request.body.size());
+        out += "\r\n";
+    }
     out += "\r\n";
     out += m_request.body;
     m_socket->write(out);
