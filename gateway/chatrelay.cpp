@@ -1,18 +1,19 @@
 #include "chatrelay.h"
 
-#include "jsonpeek.h"
-
 #include "dialects.h"
 #include "httpconnection.h"
+#include "jsonpeek.h"
 #include "targethealth.h"
 #include "usagelimits.h"
 #include "usageledger.h"
 
-#include <QJsonArray>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTimer>
+
+#include <cstring>
 
 namespace patchbay {
 
@@ -646,10 +647,20 @@ void ChatRelay::finish(int status, const QString &error)
 
 QString ChatRelay::newRequestId()
 {
-    quint32 words[3];
-    QRandomGenerator::global()->fillRange(words);
-    const QByteArray raw(reinterpret_cast<const char *>(words), sizeof(words));
-    return QStringLiteral("req_") + QString::fromLatin1(raw.toHex());
+    // Time first, then 64 random bits: ids sort by when they were made, so the ledger's
+    // request_id indexes grow at their right edge. Random ids put every new row on another
+    // page of those b-trees, and each commit rewrote hundreds of pages (perf: the ledger
+    // thread spent ~40 us a row, mostly writing WAL frames).
+    const quint64 ms = quint64(QDateTime::currentMSecsSinceEpoch()) & 0xffff'ffff'ffffULL; // 48 bits: until 10889
+    const quint64 random = QRandomGenerator::global()->generate64();
+    char text[4 + 12 + 16];
+    std::memcpy(text, "req_", 4);
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 12; ++i)
+        text[4 + i] = kHex[(ms >> (44 - 4 * i)) & 0xf];
+    for (int i = 0; i < 16; ++i)
+        text[16 + i] = kHex[(random >> (60 - 4 * i)) & 0xf];
+    return QString::fromLatin1(text, sizeof text);
 }
 
 qint64 ChatRelay::retryAfterMs(const QByteArray &value)

@@ -18,6 +18,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 using namespace patchbay;
@@ -584,6 +586,24 @@ private Q_SLOTS:
             "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.example\r\n\r\n");
         QVERIFY(foreign.startsWith("HTTP/1.1 403"));
         QVERIFY(!foreign.contains("Access-Control-Allow-Origin"));
+    }
+
+    void requestIdsSortByTimeAndDoNotRepeat()
+    {
+        // Time-ordered, so the ledger's indexes on request_id grow at one edge.
+        QStringList ids;
+        QSet<QString> seen;
+        for (int i = 0; i < 10'000; ++i) {
+            if (i % 1000 == 0)
+                QTest::qSleep(2); // across milliseconds too
+            ids << ChatRelay::newRequestId();
+            seen.insert(ids.last());
+        }
+        QCOMPARE(seen.size(), ids.size());
+        static const QRegularExpression shape(QStringLiteral("^req_[0-9a-f]{28}$"));
+        QVERIFY2(shape.match(ids.first()).hasMatch(), qPrintable(ids.first()));
+        for (qsizetype i = 1000; i < ids.size(); i += 1000)
+            QVERIFY2(ids.at(i - 1) < ids.at(i), qPrintable(ids.at(i - 1) + QLatin1String(" then ") + ids.at(i)));
     }
 
     void keepAliveAndPipelining()
