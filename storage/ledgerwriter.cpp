@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSqlError>
+#include <QThread>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -28,6 +29,7 @@ constexpr int kPruneSlice = 5000;
 // failure part-way keeps what was committed.
 constexpr qsizetype kBatchRows = 5000;
 constexpr int kCoalesceMs = 20;
+constexpr qsizetype kRowsBetweenYields = 16; // ~0.1-0.2 ms of inserts
 
 // Which file the path names right now. SQLite keeps writing into a database file that was
 // deleted or replaced under an open connection, and rows written there are gone; comparing
@@ -193,6 +195,12 @@ bool LedgerWriter::write(const QList<UsageRecord> &rows, qsizetype first, qsizet
         return false;
     }
     for (qsizetype i = first; i < first + count; ++i) {
+        // A batch is a millisecond or more of work. The client or the provider woken meanwhile
+        // is often queued on this core and waits for all of it, though the other core is idle
+        // (perf sched: 1.2-1.7 ms waits every batch, the p99 at one connection). Stepping aside
+        // every few rows lets it run at once; the transaction stays open.
+        if (i > first && (i - first) % kRowsBetweenYields == 0)
+            QThread::yieldCurrentThread();
         const UsageRecord &row = rows.at(i);
         LedgerRow::bind(m_insert, row);
         const SqliteStatement::Result inserted = m_insert.step();
