@@ -110,27 +110,7 @@ fi
 [[ $BUILD_ONLY == 0 ]] || exit 0
 
 free_ports() { # n -> n free ports of 127.0.0.1 below the ephemeral range
-  python3 - "$1" <<'EOF'
-import random, socket, sys
-n = int(sys.argv[1])
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-socks = []
-for _ in range(2000):
-    if len(socks) == n:
-        break
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", random.randrange(20000, max(20001, min(low, 32768)))))
-        socks.append(s)
-    except OSError:
-        s.close()
-# Closed before printing: the shell reads the line and starts binding them while this process may
-# still be exiting, so a socket still open here would make the first bind fail (EADDRINUSE).
-ports = [s.getsockname()[1] for s in socks]
-for s in socks:
-    s.close()
-print(" ".join(map(str, ports)), flush=True)
-EOF
+  python3 "$(dirname "${BASH_SOURCE[0]}")/freeports.py" "$1"
 }
 # Sleeps in the background, so that a TERM (from run.sh's cleanup) is handled at once.
 NAP_PID=""

@@ -138,27 +138,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   || die "the open-file limit ($(ulimit -n)) is too low for $HOLD_STREAMS streams; raise it (ulimit -n)"
 
 # Free ports below the ephemeral range, so that no outgoing connection of this run takes one first.
-read -r P_STUB P_PB P_LTMP P_LDISK P_NGINX P_PEER < <(python3 - <<'EOF'
-import random, socket
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-socks = []
-for _ in range(2000):
-    if len(socks) == 6:
-        break
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", random.randrange(20000, max(20001, min(low, 32768)))))
-        socks.append(s)
-    except OSError:
-        s.close()
-# Closed before printing: the shell reads the line and starts binding them while this process may
-# still be exiting, so a socket still open here would make the first bind fail (EADDRINUSE).
-ports = [s.getsockname()[1] for s in socks]
-for s in socks:
-    s.close()
-print(" ".join(map(str, ports)), flush=True)
-EOF
-)
+read -r P_STUB P_PB P_LTMP P_LDISK P_NGINX P_PEER < <(python3 "$BENCH/freeports.py" 6)
 
 wait_port() { # port seconds
   local deadline=$((SECONDS + $2))

@@ -200,19 +200,24 @@ void RequestPageModel::addPage(const RequestPage &page)
     }
 }
 
+void RequestPageModel::takeLiveDuringRead(QList<RequestRow> *rows)
+{
+    // Calls announced while the page was read: the ones it missed that belong above it go on top.
+    QSet<QString> read;
+    for (const RequestRow &row : std::as_const(*rows))
+        read.insert(row.record.requestId);
+    const qint64 top = rows->isEmpty() ? kMin : rows->first().record.startedAtMs;
+    for (const UsageRecord &r : std::as_const(m_liveDuringRead)) {
+        if (!read.contains(r.requestId) && r.startedAtMs >= top)
+            rows->prepend({-1, r});
+    }
+    m_liveDuringRead.clear();
+}
+
 void RequestPageModel::addFirstPage(const RequestPage &page)
 {
     QList<RequestRow> rows = page.rows;
-    // Calls announced while the page was read: the ones it missed that belong above it go on top.
-    QSet<QString> read;
-    for (const RequestRow &row : rows)
-        read.insert(row.record.requestId);
-    const qint64 top = rows.isEmpty() ? kMin : rows.first().record.startedAtMs;
-    for (const UsageRecord &r : std::as_const(m_liveDuringRead)) {
-        if (!read.contains(r.requestId) && r.startedAtMs >= top)
-            rows.prepend({-1, r});
-    }
-    m_liveDuringRead.clear();
+    takeLiveDuringRead(&rows);
     Page p;
     p.id = m_nextPageId++;
     p.lowest = page.atEnd || page.rows.isEmpty() ? kBottom : keyOf(page.rows.last());
@@ -274,17 +279,8 @@ void RequestPageModel::addReadBack(const RequestPage &page)
         if (atOrAbove(row, p.lowest))
             rows.append(row);
     }
-    if (index == 0) {
-        QSet<QString> read;
-        for (const RequestRow &row : rows)
-            read.insert(row.record.requestId);
-        const qint64 top = rows.isEmpty() ? kMin : rows.first().record.startedAtMs;
-        for (const UsageRecord &r : std::as_const(m_liveDuringRead)) {
-            if (!read.contains(r.requestId) && r.startedAtMs >= top)
-                rows.prepend({-1, r});
-        }
-        m_liveDuringRead.clear();
-    }
+    if (index == 0)
+        takeLiveDuringRead(&rows);
     replaceRows(index, std::move(rows));
     if (index == 0)
         noteTop();

@@ -78,6 +78,7 @@ private:
     };
 
     void addPage(const RequestPage &page);
+    void takeLiveDuringRead(QList<RequestRow> *rows);
     void addFirstPage(const RequestPage &page);
     void addBottomPage(const RequestPage &page);
     void addReadBack(const RequestPage &page);
