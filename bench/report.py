@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import tempfile
 
 TARGETS = ["direct", "pb", "nginx", "peer"]
@@ -25,16 +26,25 @@ def load(path):
 
 
 def wrk(rows, case, target):
-    for r in rows:
-        if r.get("kind") == "wrk" and r.get("case") == case and r.get("target") == target:
-            out = dict(r)
-            secs = r["duration_us"] / 1e6
-            out["rps"] = r["requests"] / secs if secs > 0 else 0
-            out["cpu_us"] = r["cpu_ticks"] / r["tick_hz"] * 1e6 / r["requests"] if r["requests"] else None
-            out["ledger_us"] = r["ledger_ticks"] / r["tick_hz"] * 1e6 / r["requests"] if r["requests"] else None
-            out["errors"] = sum(r[k] for k in r if k.startswith("errors_"))
-            return out
-    return None
+    """One target's runs of a case, pooled: requests/s and CPU over all of them, latency percentiles
+    as the median of the runs' (case 5 repeats its runs; the other cases run once)."""
+    runs = [r for r in rows if r.get("kind") == "wrk" and r.get("case") == case and r.get("target") == target]
+    if not runs:
+        return None
+    out = dict(runs[0])
+    requests = sum(r["requests"] for r in runs)
+    secs = sum(r["duration_us"] for r in runs) / 1e6
+    tick_hz = runs[0]["tick_hz"]
+    out["runs"] = len(runs)
+    out["requests"] = requests
+    out["rps"] = requests / secs if secs > 0 else 0
+    out["cpu_us"] = sum(r["cpu_ticks"] for r in runs) / tick_hz * 1e6 / requests if requests else None
+    out["ledger_us"] = sum(r["ledger_ticks"] for r in runs) / tick_hz * 1e6 / requests if requests else None
+    out["errors"] = sum(r[k] for r in runs for k in r if k.startswith("errors_"))
+    for k in ("p50_us", "p90_us", "p99_us", "mean_us"):
+        if all(k in r for r in runs):
+            out[k] = statistics.median(r[k] for r in runs)
+    return out
 
 
 def find(rows, kind, target, case=None):
@@ -239,6 +249,8 @@ def section(rows, meta, args):
              "tmpfs and on the disk, and the instance of cases 1–4, whose ledger (on tmpfs) already holds "
              f"{num(rows_before) if rows_before is not None else 'the'} rows from cases 1–3. CPU is the whole process; "
              "the ledger thread's share is read from /proc/<pid>/task/<tid>/stat for the thread named \"ledger\". "
+             f"The two fresh instances take turns, {(l[(16, 'ltmp')] or {}).get('runs', 1)} runs each (AB BA AB): "
+             "requests/s and CPU are over all of them, p99 is the median of the runs'. "
              "Rows recorded are counted in each database after its patchbayd stopped.")
     L.append("")
     L.append("| measure | fresh, tmpfs | fresh, disk | disk ÷ tmpfs | cases 1–4 instance, tmpfs |")
