@@ -1,6 +1,7 @@
 #include "httpconnection.h"
 
 #include "apierror.h"
+#include "socketsend.h"
 
 #include <QTcpSocket>
 
@@ -232,8 +233,7 @@ void HttpConnection::respond(int status, const HttpHeaders &headers, const QByte
     out.reserve(256 + body.size());
     appendHead(&out, status, headers, false, body.size());
     out += body;
-    m_socket->write(out);
-    m_socket->flush();
+    sendNow(m_socket, out);
     finishResponse();
 }
 

@@ -1,5 +1,6 @@
 #include "upstreamcall.h"
 
+#include "socketsend.h"
 #include "upstreampool.h"
 
 #include <QPointer>
@@ -123,8 +124,12 @@ void UpstreamCall::sendRequest()
     }
     out += "\r\n";
     out += m_request.body;
-    m_socket->write(out);
-    m_socket->flush(); // send now rather than on the next turn of the event loop
+    if (tls) {
+        m_socket->write(out);
+        m_socket->flush(); // send now rather than on the next turn of the event loop
+    } else {
+        sendNow(m_socket, out);
+    }
 }
 
 void UpstreamCall::setPaused(bool paused)

@@ -19,6 +19,10 @@ private Q_SLOTS:
                 QTimer::singleShot(2 * kIdleMs, c, [c] { c->respond(200, {}, "late"); });
                 return;
             }
+            if (c->request().path() == "/big") {
+                c->respond(200, {}, bigBody());
+                return;
+            }
             c->respond(200, {}, "ok");
         });
         GatewayLimits limits;
@@ -71,8 +75,62 @@ private Q_SLOTS:
         QVERIFY2(received.startsWith("HTTP/1.1 408"), received.constData());
     }
 
+    void answerLargerThanTheSocketBufferArrivesWhole()
+    {
+        // The kernel takes part of it at once; the rest waits in the connection's buffer until
+        // this client, which reads only after a pause, makes room.
+        QTcpSocket socket;
+        socket.setReadBufferSize(4096); // a slow reader: it takes little until it is asked
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QTest::qWait(200);
+        socket.setReadBufferSize(0);
+        const QByteArray expected = bigBody();
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor([&] {
+            received += socket.readAll();
+            return received.endsWith(expected.right(64)) && received.size() >= expected.size();
+        }, 20'000));
+        const qsizetype bodyAt = received.indexOf("\r\n\r\n") + 4;
+        QVERIFY(received.startsWith("HTTP/1.1 200"));
+        QVERIFY(received.contains("Content-Length: " + QByteArray::number(expected.size()) + "\r\n"));
+        QCOMPARE(received.size() - bodyAt, expected.size());
+        QVERIFY(received.mid(bodyAt) == expected);
+    }
+
+    void connectionCloseEndsAfterTheWholeAnswer()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write("GET /big HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor([&] {
+            received += socket.readAll();
+            return socket.state() == QAbstractSocket::UnconnectedState;
+        }, 20'000));
+        received += socket.readAll();
+        QVERIFY(received.contains("Connection: close\r\n"));
+        QVERIFY(received.endsWith(bigBody().right(64)));
+        QCOMPARE(received.size() - (received.indexOf("\r\n\r\n") + 4), bigBody().size());
+    }
+
 private:
     static constexpr int kIdleMs = 400;
+
+    // 8 MiB that no two offsets repeat in step, so a lost or doubled piece shows.
+    static QByteArray bigBody()
+    {
+        static const QByteArray body = [] {
+            QByteArray b;
+            b.reserve(8 << 20);
+            for (int i = 0; b.size() < (8 << 20); ++i)
+                b += QByteArray::number(i) + ',';
+            return b;
+        }();
+        return body;
+    }
 
     // The server runs on this thread, so waiting must keep its event loop turning.
     static QByteArray exchange(QTcpSocket *socket, const QByteArray &path)
