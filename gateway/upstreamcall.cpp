@@ -21,23 +21,9 @@ UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject 
     const QString scheme = m_request.url.scheme();
     m_poolKey = UpstreamPool::key(scheme, m_request.url.host(),
                                   static_cast<quint16>(m_request.url.port(scheme == QLatin1String("https") ? 443 : 80)));
+    m_clock.start();
     m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        const int ms = m_timer.interval();
-        switch (m_state) {
-        case State::Connecting:
-            fail(Failure::Timeout, QStringLiteral("Connecting to %1 took longer than %2 ms.").arg(hostLabel()).arg(ms));
-            break;
-        case State::AwaitingHead:
-            fail(Failure::Timeout, QStringLiteral("%1 did not start answering within %2 ms.").arg(hostLabel()).arg(ms));
-            break;
-        case State::ReadingBody:
-            fail(Failure::Timeout, QStringLiteral("%1 went silent for %2 ms in the middle of its answer.").arg(hostLabel()).arg(ms));
-            break;
-        default:
-            break;
-        }
-    });
+    connect(&m_timer, &QTimer::timeout, this, &UpstreamCall::onTimer);
     if (m_request.method == "HEAD")
         m_parser.expectNoBody();
 }
@@ -47,11 +33,55 @@ UpstreamCall::~UpstreamCall()
     releaseSocket(false);
 }
 
+void UpstreamCall::arm(int ms)
+{
+    // Only the deadline moves on every event; the QTimer is restarted when it would fire too
+    // late, so a call registers one timer instead of one per state change.
+    m_deadlineMs = m_clock.elapsed() + ms;
+    m_armedMs = ms;
+    if (!m_timer.isActive() || m_timerDueMs > m_deadlineMs) {
+        m_timer.start(ms);
+        m_timerDueMs = m_deadlineMs;
+    }
+}
+
+void UpstreamCall::disarm()
+{
+    m_deadlineMs = -1; // the timer may still fire; it finds nothing due
+}
+
+void UpstreamCall::onTimer()
+{
+    if (m_deadlineMs < 0)
+        return;
+    const qint64 left = m_deadlineMs - m_clock.elapsed();
+    if (left > 0) {
+        m_timer.start(int(left));
+        m_timerDueMs = m_deadlineMs;
+        return;
+    }
+    m_deadlineMs = -1;
+    const int ms = m_armedMs;
+    switch (m_state) {
+    case State::Connecting:
+        fail(Failure::Timeout, QStringLiteral("Connecting to %1 took longer than %2 ms.").arg(hostLabel()).arg(ms));
+        break;
+    case State::AwaitingHead:
+        fail(Failure::Timeout, QStringLiteral("%1 did not start answering within %2 ms.").arg(hostLabel()).arg(ms));
+        break;
+    case State::ReadingBody:
+        fail(Failure::Timeout, QStringLiteral("%1 went silent for %2 ms in the middle of its answer.").arg(hostLabel()).arg(ms));
+        break;
+    default:
+        break;
+    }
+}
+
 void UpstreamCall::poolGone()
 {
     m_socket = nullptr;
     m_pool = nullptr;
-    m_timer.stop();
+    disarm();
     m_state = State::Finished;
 }
 
@@ -80,7 +110,7 @@ void UpstreamCall::openSocket(bool allowReuse)
     // A bounded buffer is what lets a paused relay push back on the provider through TCP.
     m_socket->setReadBufferSize(kReadBufferBytes);
     m_state = State::Connecting;
-    m_timer.start(m_request.timeouts.connectMs);
+    arm(m_request.timeouts.connectMs);
     const auto port = static_cast<quint16>(m_request.url.port(tls ? 443 : 80));
     if (tls) {
         auto *ssl = static_cast<QSslSocket *>(m_socket);
@@ -98,7 +128,7 @@ void UpstreamCall::sendRequest()
     if (!m_reused) // a pooled socket has it already
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_state = State::AwaitingHead;
-    m_timer.start(m_request.timeouts.firstByteMs);
+    arm(m_request.timeouts.firstByteMs);
     const QUrl &url = m_request.url;
     QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
     if (target.isEmpty())
@@ -140,9 +170,9 @@ void UpstreamCall::setPaused(bool paused)
     if (m_state == State::ReadingBody) {
         // A client that reads slowly is not a provider that went silent.
         if (paused)
-            m_timer.stop();
+            disarm();
         else
-            m_timer.start(m_request.timeouts.idleMs);
+            arm(m_request.timeouts.idleMs);
     }
     if (!paused)
         QMetaObject::invokeMethod(this, &UpstreamCall::process, Qt::QueuedConnection);
@@ -163,16 +193,16 @@ void UpstreamCall::process()
             return;
         case HttpParser::Event::Head:
             m_state = State::ReadingBody;
-            m_timer.start(m_request.timeouts.idleMs);
+            arm(m_request.timeouts.idleMs);
             Q_EMIT headReceived(m_parser.responseHead());
             break;
         case HttpParser::Event::Body:
             if (!m_paused)
-                m_timer.start(m_request.timeouts.idleMs);
+                arm(m_request.timeouts.idleMs);
             Q_EMIT bodyReceived(m_parser.takeBody());
             break;
         case HttpParser::Event::Done:
-            m_timer.stop();
+            disarm();
             m_state = State::Finished;
             releaseSocket(m_parser.responseHead().keepAlive() && m_parser.unreadBytes() == 0);
             Q_EMIT finished();
@@ -233,7 +263,7 @@ void UpstreamCall::fail(Failure failure, const QString &message)
 {
     if (m_state == State::Finished)
         return;
-    m_timer.stop();
+    disarm();
     m_state = State::Finished;
     releaseSocket(false);
     Q_EMIT failed(failure, message);
@@ -241,7 +271,7 @@ void UpstreamCall::fail(Failure failure, const QString &message)
 
 void UpstreamCall::abort()
 {
-    m_timer.stop();
+    disarm();
     m_state = State::Finished;
     releaseSocket(false);
 }

@@ -4,6 +4,7 @@
 #include "httpparser.h"
 #include "upstreampool.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
@@ -61,6 +62,9 @@ private:
     void socketDisconnected() override { onDisconnected(); }
     void socketError() override { onSocketError(); }
     void poolGone() override;
+    void arm(int ms); // the connect, first-byte or idle deadline that applies from now
+    void disarm();
+    void onTimer();
     void fail(Failure failure, const QString &message);
     void releaseSocket(bool reusable);
     QString hostLabel() const;
@@ -76,6 +80,10 @@ private:
     bool m_paused = false;
     bool m_receivedAny = false;
     QTimer m_timer; // connect, first byte or idle, whichever applies now
+    QElapsedTimer m_clock;
+    qint64 m_deadlineMs = -1; // on m_clock; -1: nothing due
+    qint64 m_timerDueMs = 0;  // when m_timer fires, on m_clock
+    int m_armedMs = 0;        // the span of the deadline, for the message
     Failure m_timerFailure = Failure::Timeout;
 };
 

@@ -80,6 +80,7 @@ private Q_SLOTS:
         slow.id = QStringLiteral("slow");
         slow.name = QStringLiteral("Slow");
         slow.timeouts.firstByteMs = 300;
+        slow.timeouts.idleMs = 300;
         ProviderConfig dead = fake;
         dead.id = QStringLiteral("dead");
         dead.name = QStringLiteral("Dead");
@@ -330,6 +331,37 @@ private Q_SLOTS:
         const Answer a = post(chatBody(QStringLiteral("slow/gpt-test")));
         QCOMPARE(a.status, 504);
         QVERIFY(a.errorMessage().contains(QStringLiteral("300 ms")));
+    }
+
+    void providerSilentMidStreamTimesOut()
+    {
+        FakeStep step;
+        step.chunks = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        step.stallAfterChunks = 1; // slow's idle_ms is 300
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("slow/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        const Answer a = post(body);
+        QCOMPARE(a.status, 200); // the stream had begun
+        QVERIFY(a.body.contains("\"error\""));
+        QVERIFY(!a.body.contains("[DONE]"));
+        QVERIFY(lastRow().error.contains(QStringLiteral("went silent for 300 ms")));
+    }
+
+    void steadyStreamOutlastsTheIdleTimeout()
+    {
+        // Each chunk moves the idle deadline: 4 chunks 200 ms apart take 600 ms in all, twice
+        // slow's idle_ms, and none of the gaps reaches it.
+        FakeStep step;
+        step.chunks = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
+        step.chunkIntervalMs = 200;
+        m_fake->enqueue(step);
+        QJsonObject body = chatBody(QStringLiteral("slow/gpt-test"));
+        body.insert(QStringLiteral("stream"), true);
+        const Answer a = post(body);
+        QCOMPARE(a.status, 200);
+        QVERIFY2(a.body.contains("[DONE]"), a.body.constData());
+        QCOMPARE(lastRow().status, 200);
     }
 
     void droppedConnectionMidStreamEndsWithAnErrorEvent()
