@@ -1,5 +1,6 @@
 // patchbayd: the gateway and ledger without a window, for servers, scripts and tests.
 
+#include "allocator.h"
 #include "appruntime.h"
 #include "commandline.h"
 #include "database.h"
@@ -244,6 +245,7 @@ int main(int argc, char *argv[])
         return setTokenLimits(runtime, parser.value(QStringLiteral("token-limits")), parser.value(QStringLiteral("limits")));
 
     Logging::install(runtime.paths().logDir(), QStringLiteral("patchbayd"));
+    qInfo().noquote() << "Patchbay" << PATCHBAY_VERSION << "on Qt" << qVersion() << "and" << Allocator::name();
     if (const long files = ProcessLimits::raiseOpenFileLimit(); files >= 0 && files < 4096)
         qWarning().noquote() << "Only" << files << "open files are allowed, so about" << files / 2
                              << "calls can be in flight at once; raise the limit (ulimit -n) for more.";

@@ -1,5 +1,6 @@
 // patchbay: the desktop program. The same runtime as patchbayd, with a window on top.
 
+#include "allocator.h"
 #include "appruntime.h"
 #include "bundledresources.h"
 #include "processlimits.h"
@@ -141,6 +142,7 @@ int main(int argc, char *argv[])
         return 1;
     }
     Logging::install(runtime.paths().logDir(), QStringLiteral("patchbay"));
+    qInfo().noquote() << "Patchbay" << PATCHBAY_VERSION << "on Qt" << qVersion() << "and" << Allocator::name();
 
     RuntimeWorkspace workspace(&runtime);
     MainWindow window(&workspace);

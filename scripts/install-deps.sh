@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev-tools qt6-qpa-plugins
   qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6sql6-sqlite libsqlite3-dev
+  libmimalloc-dev
   qtkeychain-qt6-dev
   dbus dbus-x11 gnome-keyring
 )
