@@ -1,5 +1,6 @@
 #include "chatrelay.h"
 
+#include "batchdeleter.h"
 #include "dialects.h"
 #include "httpconnection.h"
 #include "jsonpeek.h"
@@ -642,7 +643,10 @@ void ChatRelay::finish(int status, const QString &error)
         return;
     m_done = true;
     recordAttempt(status, error);
-    deleteLater();
+    if (m_ctx.deleter)
+        m_ctx.deleter->add(this);
+    else
+        deleteLater();
 }
 
 QString ChatRelay::newRequestId()

@@ -18,6 +18,7 @@
 
 namespace patchbay {
 
+class BatchDeleter;
 class HttpConnection;
 class TargetHealth;
 class UsageLimits;
@@ -44,6 +45,7 @@ public:
         TargetHealth *health = nullptr; // learns from every attempt; may be null
         PriceCatalog prices;            // what each attempt cost
         UsageLimits *limits = nullptr;  // learns each attempt's tokens and cost; may be null
+        BatchDeleter *deleter = nullptr; // ends the relay when it is done; null: deleteLater()
         UsageRecord record; // filled in as far as the gateway knows before the call
         const ClientCodec *client = nullptr;
         ChatRequest request; // as the client codec read it

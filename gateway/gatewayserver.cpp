@@ -1,6 +1,7 @@
 #include "gatewayserver.h"
 
 #include "apierror.h"
+#include "batchdeleter.h"
 #include "callcapture.h"
 #include "chatpeek.h"
 #include "chatrelay.h"
@@ -64,6 +65,7 @@ GatewayServer::GatewayServer(UsageLedger *ledger, QObject *parent)
     , m_ledger(ledger)
     , m_http(new HttpServer([this](HttpConnection *c) { handle(c); }, this))
     , m_pool(new UpstreamPool(this))
+    , m_finishedRelays(new BatchDeleter(this))
     , m_catalog(new ModelCatalog(m_pool, this))
 {
     m_router.setCatalog(m_catalog);
@@ -428,6 +430,7 @@ void GatewayServer::serveChat(HttpConnection *connection, const QString &client,
     context.health = &m_health;
     context.prices = m_prices;
     context.limits = &m_limits;
+    context.deleter = m_finishedRelays;
     context.record = record;
     context.client = codec;
     context.upstreamPathSuffix = suffix;

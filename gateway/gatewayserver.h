@@ -14,6 +14,7 @@
 
 namespace patchbay {
 
+class BatchDeleter;
 class CallCapture;
 class HttpConnection;
 class HttpServer;
@@ -69,6 +70,7 @@ private:
     UsageLedger *m_ledger;
     HttpServer *m_http;
     UpstreamPool *m_pool;
+    BatchDeleter *m_finishedRelays;
     ModelCatalog *m_catalog;
     GatewayConfig m_config;
     ModelRouter m_router;

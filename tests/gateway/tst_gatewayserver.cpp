@@ -175,6 +175,16 @@ private Q_SLOTS:
         QCOMPARE(chatRequests().size(), 1);
     }
 
+    void finishedCallsLeaveNothingBehind()
+    {
+        // Each call's relay and upstream exchange are deleted once it is over (in batches, see
+        // BatchDeleter); a gateway that ran a thousand calls holds none of them.
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(post(chatBody(QStringLiteral("fake/gpt-test"))).status, 200);
+        QTRY_COMPARE(m_server->findChildren<ChatRelay *>().size(), 0);
+        QTRY_COMPARE(m_server->findChildren<UpstreamCall *>().size(), 0);
+    }
+
     void plainCompletionIsForwardedAndRecorded()
     {
         QJsonObject body = chatBody(QStringLiteral("fake/gpt-test"));
