@@ -1,6 +1,7 @@
 #include "anthropicdialect.h"
 
 #include "anthropicstream.h"
+#include "upstreamtarget.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -478,10 +479,7 @@ QJsonObject toolChoiceJson(const ToolChoice &choice)
 UpstreamRequest upstreamRequest(const ProviderConfig &provider, const QString &apiKey, bool stream, QByteArray body)
 {
     UpstreamRequest r;
-    QString base = provider.baseUrl;
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    r.url = QUrl(base + QStringLiteral("/messages"));
+    r.url = endpointUrl(provider.baseUrl, u"/messages");
     r.headers.add("content-type", "application/json");
     r.headers.add("accept", stream ? "text/event-stream" : "application/json");
     if (!apiKey.isEmpty())

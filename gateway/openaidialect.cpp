@@ -2,6 +2,7 @@
 
 #include "jsonpeek.h"
 #include "openaistream.h"
+#include "upstreamtarget.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -454,10 +455,7 @@ UpstreamRequest OpenAiDialect::passthroughRequest(const ProviderConfig &provider
 {
     Q_UNUSED(upstreamModel);
     UpstreamRequest request;
-    QString base = provider.baseUrl;
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    request.url = QUrl(base + QStringLiteral("/chat/completions"));
+    request.url = endpointUrl(provider.baseUrl, u"/chat/completions");
     request.timeouts = provider.timeouts;
     request.body = body;
     request.headers.add("Content-Type", "application/json");

@@ -16,11 +16,9 @@ UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject 
     : QObject(parent)
     , m_pool(pool)
     , m_request(std::move(request))
+    , m_target(UpstreamTarget::cached(m_request.url))
     , m_parser(HttpParser::Mode::Response, 64 * 1024, -1)
 {
-    const QString scheme = m_request.url.scheme();
-    m_poolKey = UpstreamPool::key(scheme, m_request.url.host(),
-                                  static_cast<quint16>(m_request.url.port(scheme == QLatin1String("https") ? 443 : 80)));
     m_clock.start();
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &UpstreamCall::onTimer);
@@ -87,7 +85,7 @@ void UpstreamCall::poolGone()
 
 QString UpstreamCall::hostLabel() const
 {
-    return m_request.url.host() + (m_request.url.port() > 0 ? QLatin1Char(':') + QString::number(m_request.url.port()) : QString());
+    return m_target.label;
 }
 
 void UpstreamCall::start()
@@ -101,8 +99,8 @@ void UpstreamCall::openSocket(bool allowReuse)
         fail(Failure::Connect, QStringLiteral("The gateway is shutting down."));
         return;
     }
-    const bool tls = m_request.url.scheme() == QLatin1String("https");
-    m_socket = m_pool->acquire(m_poolKey, tls, allowReuse, this, &m_reused);
+    const bool tls = m_target.tls;
+    m_socket = m_pool->acquire(m_target.poolKey, tls, allowReuse, this, &m_reused);
     if (m_reused) {
         sendRequest();
         return;
@@ -111,15 +109,15 @@ void UpstreamCall::openSocket(bool allowReuse)
     m_socket->setReadBufferSize(kReadBufferBytes);
     m_state = State::Connecting;
     arm(m_request.timeouts.connectMs);
-    const auto port = static_cast<quint16>(m_request.url.port(tls ? 443 : 80));
+    const quint16 port = m_target.port;
     if (tls) {
         auto *ssl = static_cast<QSslSocket *>(m_socket);
         // Once per new connection; the pool passes on every later event.
         connect(ssl, &QSslSocket::encrypted, this, &UpstreamCall::sendRequest, Qt::SingleShotConnection);
-        ssl->connectToHostEncrypted(m_request.url.host(), port);
+        ssl->connectToHostEncrypted(m_target.host, port);
     } else {
         connect(m_socket, &QTcpSocket::connected, this, &UpstreamCall::sendRequest, Qt::SingleShotConnection);
-        m_socket->connectToHost(m_request.url.host(), port);
+        m_socket->connectToHost(m_target.host, port);
     }
 }
 
@@ -129,22 +127,10 @@ void UpstreamCall::sendRequest()
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_state = State::AwaitingHead;
     arm(m_request.timeouts.firstByteMs);
-    const QUrl &url = m_request.url;
-    QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
-    if (target.isEmpty())
-        target = "/";
-    if (url.hasQuery())
-        target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
     QByteArray out;
     out.reserve(512 + m_request.body.size());
-    out.append(m_request.method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ");
-    out.append(url.host(QUrl::FullyEncoded).toLatin1());
-    const bool tls = url.scheme() == QLatin1String("https");
-    if (url.port() > 0 && url.port() != (tls ? 443 : 80)) {
-        out += ':';
-        appendNumber(out, url.port());
-    }
-    out += "\r\n";
+    out.append(m_request.method).append(' ').append(m_target.requestTarget).append(" HTTP/1.1\r\nHost: ");
+    out.append(m_target.hostHeader).append("\r\n");
     for (const auto &h : m_request.headers.items())
         appendHeaderLine(out, h.first, h.second);
     if (!m_request.body.isEmpty() || m_request.method == "POST") {
@@ -154,7 +140,7 @@ void UpstreamCall::sendRequest()
     }
     out += "\r\n";
     out += m_request.body;
-    if (tls) {
+    if (m_target.tls) {
         m_socket->write(out);
         m_socket->flush(); // send now rather than on the next turn of the event loop
     } else {

@@ -3,6 +3,7 @@
 #include "appconfig.h"
 #include "httpparser.h"
 #include "upstreampool.h"
+#include "upstreamtarget.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -71,7 +72,7 @@ private:
 
     UpstreamPool *m_pool;
     UpstreamRequest m_request;
-    QString m_poolKey;
+    UpstreamTarget m_target; // of m_request.url
     QTcpSocket *m_socket = nullptr;
     HttpParser m_parser;
     State m_state = State::Idle;
