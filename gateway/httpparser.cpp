@@ -1,16 +1,28 @@
 #include "httpparser.h"
 
+#include <array>
+#include <string_view>
+
 namespace patchbay {
 
 namespace {
+
+// RFC 9110's tchar, as a table: every header name of every message passes through here.
+constexpr std::array<bool, 256> kTokenChars = [] {
+    std::array<bool, 256> table{};
+    for (int c = 33; c < 127; ++c)
+        table[size_t(c)] = true;
+    for (char c : std::string_view("()<>@,;:\\\"/[]?={}"))
+        table[static_cast<unsigned char>(c)] = false;
+    return table;
+}();
 
 bool isToken(QByteArrayView s)
 {
     if (s.isEmpty())
         return false;
     for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 32 || u >= 127 || QByteArrayView("()<>@,;:\\\"/[]?={}").contains(c))
+        if (!kTokenChars[static_cast<unsigned char>(c)])
             return false;
     }
     return true;
@@ -330,33 +342,39 @@ HttpParser::Event HttpParser::startBody()
             return Event::Head;
         }
     }
-    QList<QByteArray> te;
-    QList<QByteArray> cl;
+    // The framing headers, without lists: each may come more than once, and must agree.
+    QByteArray te;
+    QByteArrayView cl;
+    bool hasTe = false;
+    bool hasCl = false;
+    bool clConflict = false;
     for (const auto &item : headers.items()) {
-        if (item.first.size() == 17 && item.first.compare("transfer-encoding", Qt::CaseInsensitive) == 0)
-            te.append(item.second);
-        else if (item.first.size() == 14 && item.first.compare("content-length", Qt::CaseInsensitive) == 0)
-            cl.append(item.second);
+        if (item.first.size() == 17 && item.first.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
+            te += hasTe ? QByteArray(',' + item.second) : item.second;
+            hasTe = true;
+        } else if (item.first.size() == 14 && item.first.compare("content-length", Qt::CaseInsensitive) == 0) {
+            clConflict = clConflict || (hasCl && cl != item.second);
+            cl = item.second;
+            hasCl = true;
+        }
     }
-    if (!te.isEmpty()) {
+    if (hasTe) {
         // Both framings at once is how requests get smuggled; refuse instead of guessing.
-        if (!cl.isEmpty() && m_mode == Mode::Request)
+        if (hasCl && m_mode == Mode::Request)
             return fail(Error::Malformed, QStringLiteral("A request may not carry both Content-Length and Transfer-Encoding."));
-        const QByteArray joined = te.join(',').trimmed().toLower();
+        const QByteArray joined = te.trimmed().toLower();
         if (joined != "chunked")
             return fail(Error::UnsupportedTransferEncoding,
                         QStringLiteral("Transfer-Encoding \"%1\" is not supported; use chunked.").arg(QString::fromLatin1(joined)));
         m_state = State::ChunkSize;
         return Event::Head;
     }
-    if (!cl.isEmpty()) {
-        for (const QByteArray &v : cl) {
-            if (v != cl.first())
-                return fail(Error::Malformed, QStringLiteral("The message has conflicting Content-Length headers."));
-        }
+    if (hasCl) {
+        if (clConflict)
+            return fail(Error::Malformed, QStringLiteral("The message has conflicting Content-Length headers."));
         bool ok = false;
-        const qint64 length = cl.first().toLongLong(&ok);
-        if (!ok || length < 0 || cl.first().startsWith('+'))
+        const qint64 length = cl.toLongLong(&ok);
+        if (!ok || length < 0 || cl.startsWith('+'))
             return fail(Error::Malformed, QStringLiteral("Content-Length is not a number."));
         if (m_maxBodyBytes >= 0 && length > m_maxBodyBytes)
             return fail(Error::BodyTooLarge, QStringLiteral("The body is larger than the limit of %1 bytes.").arg(m_maxBodyBytes));

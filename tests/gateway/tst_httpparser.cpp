@@ -138,6 +138,35 @@ private Q_SLOTS:
         QTest::newRow("chunk overrun") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n") << malformed;
         QTest::newRow("gzip") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")
                               << int(HttpParser::Error::UnsupportedTransferEncoding);
+        QTest::newRow("gzip, chunked over two lines")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n")
+            << int(HttpParser::Error::UnsupportedTransferEncoding);
+        QTest::newRow("third length differs") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n"
+                                                            "Content-Length: 2\r\n\r\n") << malformed;
+        for (const char separator : QByteArrayView("()<>@,;\\\"/[]?={}"))
+            QTest::newRow(qPrintable(QStringLiteral("separator %1 in name").arg(QLatin1Char(separator))))
+                << QByteArray("GET / HTTP/1.1\r\nBad") + separator + QByteArray("Name: x\r\n\r\n") << malformed;
+        QTest::newRow("control character in name") << QByteArray("GET / HTTP/1.1\r\nBad\x01Name: x\r\n\r\n") << malformed;
+        QTest::newRow("high byte in name") << QByteArray("GET / HTTP/1.1\r\nBad\xe9Name: x\r\n\r\n") << malformed;
+    }
+
+    void framingHeadersThatAgree()
+    {
+        // The same length twice is one length; the framing names match in any case.
+        HttpParser parser(HttpParser::Mode::Request);
+        const Parsed p = feed(parser, {"POST / HTTP/1.1\r\nContent-Length: 3\r\ncontent-length: 3\r\n\r\nabc"});
+        QCOMPARE(p.last, HttpParser::Event::NeedMore); // done, and waiting for the next request
+        QCOMPARE(p.bodies, QList<QByteArray>{"abc"});
+        HttpParser chunked(HttpParser::Mode::Request);
+        const Parsed c = feed(chunked, {"POST / HTTP/1.1\r\nTRANSFER-ENCODING:  Chunked \r\n\r\n"
+                                        "3\r\nabc\r\n0\r\n\r\n"});
+        QCOMPARE(c.last, HttpParser::Event::NeedMore);
+        QCOMPARE(c.bodies, QList<QByteArray>{"abc"});
+        // Every tchar is allowed in a name.
+        HttpParser names(HttpParser::Mode::Request);
+        const Parsed n = feed(names, {"GET / HTTP/1.1\r\nX-a.b_c~d!e#f$g%h&i'j*k+l^m`n|o: v\r\n\r\n"});
+        QCOMPARE(n.bodies.size(), 1);
+        QCOMPARE(n.heads.first().headers.value("x-a.b_c~d!e#f$g%h&i'j*k+l^m`n|o"), QByteArray("v"));
     }
     void malformedInput()
     {
