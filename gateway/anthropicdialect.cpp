@@ -1,6 +1,7 @@
 #include "anthropicdialect.h"
 
 #include "anthropicstream.h"
+#include "jsonreader.h"
 #include "upstreamtarget.h"
 
 #include <QJsonArray>
@@ -510,23 +511,51 @@ QJsonObject usageJson(const TokenUsage &usage)
             {str("output_tokens"), TokenUsage::orZero(usage.output)}};
 }
 
+namespace {
+
+// The counts readUsage takes from a usage object, in one list for the byte reader's single pass.
+constexpr QByteArrayView kUsageCounts[] = {"input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens",
+                                           "output_tokens"};
+
+qint64 *usageCount(int index, RawInput *raw, TokenUsage *usage)
+{
+    qint64 *const counts[] = {&raw->uncached, &raw->cacheRead, &raw->cacheWrite, &usage->output};
+    return counts[index];
+}
+
+// Anthropic's input_tokens leaves out the cached tokens; TokenUsage's input counts them.
+void foldInput(const RawInput &raw, TokenUsage *usage)
+{
+    if (raw.uncached >= 0)
+        usage->input = raw.uncached + TokenUsage::orZero(raw.cacheRead) + TokenUsage::orZero(raw.cacheWrite);
+    if (raw.cacheRead >= 0)
+        usage->cacheRead = raw.cacheRead;
+    if (raw.cacheWrite >= 0)
+        usage->cacheWrite = raw.cacheWrite;
+}
+
+} // namespace
+
 void readUsage(const QJsonObject &json, RawInput *raw, TokenUsage *usage)
 {
-    const auto count = [&](const char *key, qint64 *into) {
-        const QJsonValue v = field(json, key);
+    for (int i = 0; i < int(std::size(kUsageCounts)); ++i) {
+        const QJsonValue v = json.value(QLatin1String(kUsageCounts[i]));
         if (v.isDouble())
-            *into = v.toInteger();
-    };
-    count("input_tokens", &raw->uncached);
-    count("cache_read_input_tokens", &raw->cacheRead);
-    count("cache_creation_input_tokens", &raw->cacheWrite);
-    count("output_tokens", &usage->output);
-    if (raw->uncached >= 0)
-        usage->input = raw->uncached + TokenUsage::orZero(raw->cacheRead) + TokenUsage::orZero(raw->cacheWrite);
-    if (raw->cacheRead >= 0)
-        usage->cacheRead = raw->cacheRead;
-    if (raw->cacheWrite >= 0)
-        usage->cacheWrite = raw->cacheWrite;
+            *usageCount(i, raw, usage) = v.toInteger();
+    }
+    foldInput(*raw, usage);
+}
+
+bool readUsage(JsonReader &reader, RawInput *raw, TokenUsage *usage)
+{
+    RawInput r = *raw;
+    TokenUsage u = *usage;
+    if (!reader.readMembers(kUsageCounts, [&](int i) { return reader.readInteger(usageCount(i, &r, &u)); }))
+        return false;
+    foldInput(r, &u);
+    *raw = r;
+    *usage = u;
+    return true;
 }
 
 QJsonValue stopReasonJson(StopReason reason)
@@ -938,9 +967,31 @@ bool AnthropicDialect::readResponse(const QByteArray &body, ChatResponse *out, Q
     return true;
 }
 
+namespace {
+
+// The usage of an answer (or of {"usage":…}) from its bytes, when they settle the whole of it:
+// the full parser gives nothing for a flaw anywhere in the answer.
+bool peekUsage(QByteArrayView body, TokenUsage *usage)
+{
+    JsonReader reader(body);
+    anthropic::RawInput raw;
+    TokenUsage u;
+    // A usage that is not an object reads as an empty one, as toObject() makes it.
+    if (!reader.readMember("usage", [&] { return reader.atObject() ? anthropic::readUsage(reader, &raw, &u) : reader.skipValue(); })
+        || !reader.atEnd())
+        return false;
+    *usage = u;
+    return true;
+}
+
+} // namespace
+
 TokenUsage AnthropicDialect::usageOf(const QByteArray &body) const
 {
+    // Called on every answer: read from the bytes where they settle it, parsed where they do not.
     TokenUsage usage;
+    if (peekUsage(body, &usage))
+        return usage;
     anthropic::RawInput raw;
     anthropic::readUsage(QJsonDocument::fromJson(body).object().value(QLatin1String("usage")).toObject(), &raw, &usage);
     return usage;

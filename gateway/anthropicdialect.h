@@ -7,6 +7,8 @@
 
 namespace patchbay {
 
+class JsonReader;
+
 // Anthropic's Messages API (POST /v1/messages), both as clients speak it to Patchbay (Claude
 // Code, the Anthropic SDKs) and as Patchbay speaks it to Anthropic or a compatible service.
 class AnthropicDialect : public ClientCodec, public ProviderCodec
@@ -59,6 +61,9 @@ struct RawInput
     qint64 cacheWrite = -1;
 };
 void readUsage(const QJsonObject &json, RawInput *raw, TokenUsage *usage);
+// The same from the usage object at the reader's cursor, without building a document; false when
+// the bytes do not settle it, and *raw and *usage are left as they were.
+bool readUsage(JsonReader &reader, RawInput *raw, TokenUsage *usage);
 
 QJsonValue stopReasonJson(StopReason reason);
 StopReason stopReasonFrom(const QString &name);

@@ -1,31 +1,55 @@
 #include "jsonpeek.h"
 
+#include <array>
+
 namespace patchbay {
 
 namespace {
 
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Bytes where a string's scan must stop and look: its end, an escape, or a control character,
+// which makes it malformed.
+constexpr auto kStringStop = [] {
+    std::array<bool, 256> stop{};
+    for (int c = 0; c < 0x20; ++c)
+        stop[c] = true;
+    stop['"'] = stop['\\'] = true;
+    return stop;
+}();
+
+// Bytes that matter inside an object or array being skipped: nesting, and strings, whose
+// brackets do not count.
+constexpr auto kNestingStop = [] {
+    std::array<bool, 256> stop{};
+    stop['"'] = stop['{'] = stop['['] = stop['}'] = stop[']'] = true;
+    return stop;
+}();
+
+// The loops run on a local cursor and store it back once: they read through char pointers,
+// which may alias a member, so a member cursor would be written back on every byte.
 class Scanner
 {
 public:
-    explicit Scanner(QByteArrayView text) : m_text(text) {}
+    explicit Scanner(QByteArrayView text) : m_pos(text.data()), m_end(text.data() + text.size()) {}
 
-    qsizetype pos() const { return m_pos; }
-    bool atEnd() const { return m_pos >= m_text.size(); }
-    char peek() const { return atEnd() ? '\0' : m_text.at(m_pos); }
+    const char *pos() const { return m_pos; }
+    bool atEnd() const { return m_pos == m_end; }
 
     void skipSpace()
     {
-        while (!atEnd()) {
-            const char c = m_text.at(m_pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-                return;
-            ++m_pos;
-        }
+        const char *p = m_pos;
+        while (p != m_end && isSpace(*p))
+            ++p;
+        m_pos = p;
     }
 
     bool take(char c)
     {
-        if (peek() != c)
+        if (m_pos == m_end || *m_pos != c)
             return false;
         ++m_pos;
         return true;
@@ -37,62 +61,82 @@ public:
         *escaped = false;
         if (!take('"'))
             return false;
-        while (!atEnd()) {
-            const char c = m_text.at(m_pos++);
-            if (c == '"')
-                return true;
-            if (c == '\\') {
-                *escaped = true;
-                if (atEnd())
-                    return false;
-                ++m_pos;
-            } else if (static_cast<unsigned char>(c) < 0x20) {
+        const char *p = m_pos;
+        for (;;) {
+            while (p != m_end && !kStringStop[static_cast<unsigned char>(*p)])
+                ++p;
+            if (p == m_end)
                 return false;
+            const char c = *p++;
+            if (c == '"') {
+                m_pos = p;
+                return true;
             }
+            if (c != '\\' || p == m_end)
+                return false;
+            *escaped = true;
+            ++p;
         }
-        return false;
     }
 
-    // Any value at the cursor. Nesting is followed by depth, with strings skipped whole so
-    // brackets inside them do not count; the value is checked only as far as that needs.
+    // Any value at the cursor, checked only as far as finding its end needs.
     bool skipValue()
     {
+        if (atEnd())
+            return false;
         bool escaped = false;
-        const char c = peek();
+        const char c = *m_pos;
         if (c == '"')
             return skipString(&escaped);
-        if (c == '{' || c == '[') {
-            int depth = 0;
-            while (!atEnd()) {
-                const char d = m_text.at(m_pos);
-                if (d == '"') {
-                    if (!skipString(&escaped))
-                        return false;
-                    continue;
-                }
-                ++m_pos;
-                if (d == '{' || d == '[')
-                    ++depth;
-                else if ((d == '}' || d == ']') && --depth == 0)
-                    return true;
-            }
-            return false;
-        }
-        const qsizetype start = m_pos;
-        while (!atEnd()) {
-            const char d = m_text.at(m_pos);
-            if (d == ',' || d == '}' || d == ']' || d == ' ' || d == '\t' || d == '\n' || d == '\r')
-                break;
-            ++m_pos;
-        }
-        return m_pos > start;
+        if (c == '{' || c == '[')
+            return skipNested();
+        return skipScalar();
     }
 
-    QByteArrayView slice(qsizetype from) const { return m_text.sliced(from, m_pos - from); }
+    QByteArrayView slice(const char *from) const { return QByteArrayView(from, m_pos); }
 
 private:
-    QByteArrayView m_text;
-    qsizetype m_pos = 0;
+    // Nesting is followed by depth, with strings skipped whole so brackets inside them do not
+    // count.
+    bool skipNested()
+    {
+        int depth = 0;
+        const char *p = m_pos;
+        for (;;) {
+            while (p != m_end && !kNestingStop[static_cast<unsigned char>(*p)])
+                ++p;
+            if (p == m_end)
+                return false;
+            if (*p == '"') {
+                bool escaped = false;
+                m_pos = p;
+                if (!skipString(&escaped))
+                    return false;
+                p = m_pos;
+                continue;
+            }
+            const char d = *p++;
+            if (d == '{' || d == '[') {
+                ++depth;
+            } else if (--depth == 0) {
+                m_pos = p;
+                return true;
+            }
+        }
+    }
+
+    bool skipScalar()
+    {
+        const char *p = m_pos;
+        while (p != m_end && *p != ',' && *p != '}' && *p != ']' && !isSpace(*p))
+            ++p;
+        const bool any = p != m_pos;
+        m_pos = p;
+        return any;
+    }
+
+    const char *m_pos;
+    const char *m_end;
 };
 
 } // namespace
@@ -109,7 +153,7 @@ JsonPeek::Result JsonPeek::member(QByteArrayView json, QByteArrayView key, QByte
         return Result::Absent;
     for (;;) {
         s.skipSpace();
-        const qsizetype keyStart = s.pos();
+        const char *keyStart = s.pos();
         bool escaped = false;
         if (!s.skipString(&escaped) || escaped)
             return Result::Unsure;
@@ -118,7 +162,7 @@ JsonPeek::Result JsonPeek::member(QByteArrayView json, QByteArrayView key, QByte
         if (!s.take(':'))
             return Result::Unsure;
         s.skipSpace();
-        const qsizetype valueStart = s.pos();
+        const char *valueStart = s.pos();
         if (!s.skipValue())
             return Result::Unsure;
         if (name == key) {

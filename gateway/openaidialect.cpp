@@ -1,6 +1,7 @@
 #include "openaidialect.h"
 
 #include "jsonpeek.h"
+#include "jsonreader.h"
 #include "openaistream.h"
 #include "upstreamtarget.h"
 
@@ -518,13 +519,35 @@ std::unique_ptr<StreamReader> OpenAiDialect::streamReader() const
     return std::make_unique<OpenAiStreamReader>();
 }
 
+namespace {
+
+// The usage of an answer from its bytes, when they settle the whole of it. That is how the relay
+// hands over a chat answer's report ({"usage":…}); a longer answer is likelier to hold text the
+// byte reader leaves to the full parser (escapes, non-ASCII), and goes through JsonPeek instead.
+bool peekUsage(QByteArrayView body, TokenUsage *usage)
+{
+    JsonReader reader(body);
+    TokenUsage u;
+    // A usage that is not an object reads as an empty one, as toObject() makes it.
+    if (!reader.readMember("usage", [&] { return reader.atObject() ? TokenUsage::readOpenAi(reader, &u) : reader.skipValue(); })
+        || !reader.atEnd())
+        return false;
+    *usage = u;
+    return true;
+}
+
+} // namespace
+
 TokenUsage OpenAiDialect::usageOf(const QByteArray &body) const
 {
-    // Called on every answer: parse only the usage object, not the whole reply.
-    QByteArrayView usage;
-    switch (JsonPeek::member(body, "usage", &usage)) {
+    // Called on every answer: only the usage object is read, from its bytes where they settle it.
+    TokenUsage usage;
+    if (peekUsage(body, &usage))
+        return usage;
+    QByteArrayView text;
+    switch (JsonPeek::member(body, "usage", &text)) {
     case JsonPeek::Result::Found:
-        return TokenUsage::fromOpenAi(QJsonDocument::fromJson(usage.toByteArray()).object());
+        return TokenUsage::fromOpenAiText(text);
     case JsonPeek::Result::Absent:
         return {};
     case JsonPeek::Result::Unsure:

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QJsonObject>
 
 namespace patchbay {
+
+class JsonReader;
 
 // Tokens as a provider reported them; -1 where it reported nothing.
 struct TokenUsage
@@ -21,6 +24,12 @@ struct TokenUsage
 
     // From an OpenAI "usage" object (chat completions).
     static TokenUsage fromOpenAi(const QJsonObject &usage);
+    // The same from the object's text: read straight from the bytes where they settle it, parsed
+    // where they do not (escapes, fractions, malformed text). Always what fromOpenAi gives.
+    static TokenUsage fromOpenAiText(QByteArrayView usage);
+    // The byte reader alone, on the usage object at the reader's cursor: false when it cannot be
+    // sure of the bytes, and *out is left as it was.
+    static bool readOpenAi(JsonReader &reader, TokenUsage *out);
     bool operator==(const TokenUsage &) const = default;
 };
 

@@ -1,5 +1,6 @@
 #include "chatpeek.h"
 #include "jsonpeek.h"
+#include "jsonreader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -50,6 +51,13 @@ private Q_SLOTS:
         QTest::newRow("missing colon") << QByteArray("{\"model\" \"gpt\"}") << QByteArray("model") << unsure << QByteArray();
         QTest::newRow("control character in string") << QByteArray("{\"model\":\"a\nb\"}") << QByteArray("model") << unsure
                                                      << QByteArray();
+        QTest::newRow("control character in a nested string")
+            << QByteArray("{\"a\":[\"x\ty\"],\"model\":\"m\"}") << QByteArray("model") << unsure << QByteArray();
+        QTest::newRow("escaped backslash ends a nested string")
+            << QByteArray("{\"a\":{\"b\":\"x\\\\\"},\"model\":\"m\"}") << QByteArray("model") << found << QByteArray("\"m\"");
+        QTest::newRow("text ends in an escape") << QByteArray("{\"model\":\"a\\") << QByteArray("model") << unsure << QByteArray();
+        QTest::newRow("brackets in a nested string")
+            << QByteArray("{\"a\":[\"]}\",{\"b\":\"{[\"}],\"model\":\"m\"}") << QByteArray("model") << found << QByteArray("\"m\"");
     }
 
     void member()
@@ -68,6 +76,96 @@ private Q_SLOTS:
         const QJsonDocument wrapped = QJsonDocument::fromJson("[" + value + "]");
         QVERIFY(!wrapped.isNull());
         QCOMPARE(QJsonValue(wrapped.array().first()), object.value(QString::fromUtf8(key)));
+    }
+
+    // JsonReader settles a text only where the full parser accepts it. Strings carry each byte
+    // the reader must stop at in every position of its eight-byte steps.
+    void reader_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("settles");
+        for (int at = 0; at < 18; ++at) {
+            const QByteArray head(at, 'a');
+            const auto row = [&](const char *what, const QByteArray &inside, bool settles) {
+                QTest::addRow("%s after %d bytes", what, at) << "{\"k\":\"" + head + inside + "tail\",\"n\":1}" << settles;
+            };
+            row("plain", "", true);
+            row("delete character", "\x7f", true);
+            row("escape", "\\n", false);
+            row("escaped quote", "\\\"", false);
+            row("tab", "\t", false);
+            row("non-ASCII", "\xc3\xa9", false);
+            QTest::addRow("unterminated after %d bytes", at) << "{\"k\":\"" + head << false;
+        }
+        QTest::newRow("every kind of value")
+            << QByteArray(" {\"o\":{\"a\":[]},\"a\":[1,-2.5,3e+10,-0.0E-01,true,false,null,\"s\",{}],\"\":\"\"} ") << true;
+        QTest::newRow("array at the top") << QByteArray("[{\"a\":1},[]]") << true;
+        QTest::newRow("whitespace everywhere") << QByteArray("\r\n{ \"a\" :\t[ 1 , 2 ] ,\n\"b\" : { } }\n") << true;
+        QTest::newRow("31 levels inside") << "{\"a\":" + QByteArray(31, '[') + QByteArray(31, ']') + '}' << true;
+        QTest::newRow("32 levels inside") << "{\"a\":" + QByteArray(32, '[') + QByteArray(32, ']') + '}' << false;
+        QTest::newRow("leading zero") << QByteArray("{\"a\":01}") << false;
+        QTest::newRow("bare fraction") << QByteArray("{\"a\":.5}") << false;
+        QTest::newRow("trailing point") << QByteArray("{\"a\":1.}") << false;
+        QTest::newRow("empty exponent") << QByteArray("{\"a\":1e}") << false;
+        QTest::newRow("three-digit exponent") << QByteArray("{\"a\":1e100}") << false;
+        QTest::newRow("misspelt literal") << QByteArray("{\"a\":nul}") << false;
+        QTest::newRow("missing value") << QByteArray("{\"a\":}") << false;
+        QTest::newRow("trailing comma in array") << QByteArray("{\"a\":[1,]}") << false;
+        QTest::newRow("trailing comma in object") << QByteArray("{\"a\":1,}") << false;
+        QTest::newRow("garbage after") << QByteArray("{} {}") << false;
+    }
+
+    void reader()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, settles);
+        JsonReader reader(json);
+        const bool settled = reader.skipValue() && reader.atEnd();
+        QCOMPARE(settled, settles);
+        if (settled)
+            QVERIFY(!QJsonDocument::fromJson(json).isNull());
+    }
+
+    // readInteger gives what QJsonValue::toInteger() gives, or steps aside; other values leave
+    // the number as it was.
+    void readInteger_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<bool>("settles");
+        QTest::newRow("zero") << QByteArray("0") << true;
+        QTest::newRow("minus zero") << QByteArray("-0") << true;
+        QTest::newRow("positive") << QByteArray("1117") << true;
+        QTest::newRow("negative") << QByteArray("-12") << true;
+        QTest::newRow("18 digits") << QByteArray("999999999999999999") << true;
+        QTest::newRow("minus 18 digits") << QByteArray("-999999999999999999") << true;
+        QTest::newRow("19 digits") << QByteArray("1000000000000000000") << false;
+        QTest::newRow("whole fraction") << QByteArray("12.0") << false;
+        QTest::newRow("fraction") << QByteArray("12.5") << false;
+        QTest::newRow("exponent") << QByteArray("1e3") << false;
+        QTest::newRow("capital exponent") << QByteArray("1E3") << false;
+        QTest::newRow("leading zero") << QByteArray("012") << false;
+        QTest::newRow("lone minus") << QByteArray("-") << false;
+        QTest::newRow("minus letter") << QByteArray("-a") << false;
+        QTest::newRow("null") << QByteArray("null") << true;
+        QTest::newRow("true") << QByteArray("true") << true;
+        QTest::newRow("string") << QByteArray("\"12\"") << true;
+        QTest::newRow("object") << QByteArray("{\"n\":1}") << true;
+        QTest::newRow("array") << QByteArray("[1]") << true;
+    }
+
+    void readInteger()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(bool, settles);
+        const QByteArray json = "{\"n\": " + value + " }";
+        JsonReader reader(json);
+        qint64 number = 77;
+        const bool settled = reader.readMember("n", [&] { return reader.readInteger(&number); }) && reader.atEnd();
+        QCOMPARE(settled, settles);
+        if (!settled)
+            return;
+        const QJsonValue parsed = QJsonDocument::fromJson(json).object().value(QLatin1String("n"));
+        QCOMPARE(number, parsed.isDouble() ? parsed.toInteger() : 77);
     }
 
     // ChatPeek answers only when it is sure, and then as the full parser would.
