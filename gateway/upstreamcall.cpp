@@ -19,9 +19,6 @@ UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject 
     , m_target(UpstreamTarget::cached(m_request.url))
     , m_parser(HttpParser::Mode::Response, 64 * 1024, -1)
 {
-    m_clock.start();
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &UpstreamCall::onTimer);
     if (m_request.method == "HEAD")
         m_parser.expectNoBody();
 }
@@ -33,31 +30,17 @@ UpstreamCall::~UpstreamCall()
 
 void UpstreamCall::arm(int ms)
 {
-    // Only the deadline moves on every event; the QTimer is restarted when it would fire too
-    // late, so a call registers one timer instead of one per state change.
-    m_deadlineMs = m_clock.elapsed() + ms;
+    m_deadlineMs = m_pool ? m_pool->nowMs() + ms : -1;
     m_armedMs = ms;
-    if (!m_timer.isActive() || m_timerDueMs > m_deadlineMs) {
-        m_timer.start(ms);
-        m_timerDueMs = m_deadlineMs;
-    }
 }
 
 void UpstreamCall::disarm()
 {
-    m_deadlineMs = -1; // the timer may still fire; it finds nothing due
+    m_deadlineMs = -1;
 }
 
-void UpstreamCall::onTimer()
+void UpstreamCall::deadlinePassed()
 {
-    if (m_deadlineMs < 0)
-        return;
-    const qint64 left = m_deadlineMs - m_clock.elapsed();
-    if (left > 0) {
-        m_timer.start(int(left));
-        m_timerDueMs = m_deadlineMs;
-        return;
-    }
     m_deadlineMs = -1;
     const int ms = m_armedMs;
     switch (m_state) {

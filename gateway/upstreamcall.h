@@ -5,9 +5,7 @@
 #include "upstreampool.h"
 #include "upstreamtarget.h"
 
-#include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 #include <QUrl>
 
 class QTcpSocket;
@@ -63,9 +61,10 @@ private:
     void socketDisconnected() override { onDisconnected(); }
     void socketError() override { onSocketError(); }
     void poolGone() override;
+    qint64 deadlineMs() const override { return m_deadlineMs; }
+    void deadlinePassed() override;
     void arm(int ms); // the connect, first-byte or idle deadline that applies from now
     void disarm();
-    void onTimer();
     void fail(Failure failure, const QString &message);
     void releaseSocket(bool reusable);
     QString hostLabel() const;
@@ -80,12 +79,9 @@ private:
     bool m_retried = false;
     bool m_paused = false;
     bool m_receivedAny = false;
-    QTimer m_timer; // connect, first byte or idle, whichever applies now
-    QElapsedTimer m_clock;
-    qint64 m_deadlineMs = -1; // on m_clock; -1: nothing due
-    qint64 m_timerDueMs = 0;  // when m_timer fires, on m_clock
+    // Connect, first byte or idle, whichever applies now; the pool's tick checks it.
+    qint64 m_deadlineMs = -1; // on the pool's clock; -1: nothing due
     int m_armedMs = 0;        // the span of the deadline, for the message
-    Failure m_timerFailure = Failure::Timeout;
 };
 
 } // namespace patchbay

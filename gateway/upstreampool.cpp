@@ -8,8 +8,11 @@ namespace patchbay {
 UpstreamPool::UpstreamPool(QObject *parent)
     : QObject(parent)
     , m_sweep(this) // a child, so it follows the pool to the gateway thread
+    , m_tick(this)
 {
     m_clock.start();
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &UpstreamPool::tick);
     // One sweep for all idle sockets; a socket may so live up to a third longer than the limit.
     m_sweep.setInterval(m_idleTimeoutMs / 3);
     connect(&m_sweep, &QTimer::timeout, this, &UpstreamPool::sweep);
@@ -70,12 +73,16 @@ QTcpSocket *UpstreamPool::acquire(const QString &key, bool tls, bool allowReuse,
         if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() == 0) {
             m_sockets[socket].owner = owner;
             *reused = true;
+            if (!m_tick.isActive())
+                m_tick.start();
             return socket;
         }
         close(socket);
     }
     QTcpSocket *socket = create(key, tls);
     m_sockets[socket].owner = owner;
+    if (!m_tick.isActive())
+        m_tick.start();
     return socket;
 }
 
@@ -128,6 +135,33 @@ void UpstreamPool::sweep()
         close(socket);
     if (!anyLeft)
         m_sweep.stop();
+}
+
+void UpstreamPool::tick()
+{
+    const qint64 now = nowMs();
+    QList<QTcpSocket *> due;
+    bool anyOwned = false;
+    for (auto it = m_sockets.cbegin(); it != m_sockets.cend(); ++it) {
+        if (!it->owner)
+            continue;
+        anyOwned = true;
+        const qint64 deadline = it->owner->deadlineMs();
+        if (deadline >= 0 && deadline <= now)
+            due.append(it.key());
+    }
+    // An owner that gives up releases its socket, and may end other exchanges with it: each is
+    // looked up again before it is told.
+    for (QTcpSocket *socket : std::as_const(due)) {
+        const auto it = m_sockets.constFind(socket);
+        if (it == m_sockets.constEnd() || !it->owner)
+            continue;
+        const qint64 deadline = it->owner->deadlineMs();
+        if (deadline >= 0 && deadline <= now)
+            it->owner->deadlinePassed();
+    }
+    if (!anyOwned)
+        m_tick.stop();
 }
 
 int UpstreamPool::idleCount(const QString &key) const

@@ -30,6 +30,10 @@ public:
         virtual void socketError() = 0;
         // The pool is being destroyed and its sockets with it.
         virtual void poolGone() = 0;
+        // When the exchange gives up waiting, on nowMs()'s clock; -1: it is not waiting.
+        virtual qint64 deadlineMs() const = 0;
+        // deadlineMs() has passed (checked every kTickMs while sockets are in use).
+        virtual void deadlinePassed() = 0;
 
     protected:
         ~Owner() = default;
@@ -52,6 +56,13 @@ public:
     static constexpr int kIdleTimeoutMs = 30'000;
     void setIdleTimeoutMs(int ms); // for tests
 
+    // The clock of the owners' deadlines. One tick for every exchange in flight instead of a
+    // QTimer each: registering a timer with the event dispatcher on every call cost more than
+    // looking at every exchange's deadline a few times a second. Deadlines so fire up to one
+    // tick late; they are connect, first-byte and idle limits of hundreds of ms and more.
+    qint64 nowMs() const { return m_clock.elapsed(); }
+    static constexpr int kTickMs = 50;
+
 private:
     struct Slot
     {
@@ -63,12 +74,14 @@ private:
     void dispatch(QTcpSocket *socket, void (Owner::*handler)());
     void close(QTcpSocket *socket);
     void sweep();
+    void tick();
 
     QHash<QTcpSocket *, Slot> m_sockets; // every socket alive, idle or in use
     QHash<QString, QList<QTcpSocket *>> m_idle;
     QElapsedTimer m_clock;
     int m_idleTimeoutMs = kIdleTimeoutMs;
     QTimer m_sweep;
+    QTimer m_tick; // runs while any socket has an owner
 };
 
 } // namespace patchbay

@@ -5,6 +5,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <atomic>
+
 using namespace patchbay;
 
 namespace {
@@ -14,10 +16,21 @@ class Owner final : public UpstreamPool::Owner
 {
 public:
     int readyReads = 0;
+    qint64 deadline = -1;
+    std::atomic<int> deadlinesPassed = 0;
+    std::atomic<qint64> passedAt = -1; // on the pool's clock
+    UpstreamPool *pool = nullptr;
     void socketReadyRead() override { ++readyReads; }
     void socketDisconnected() override {}
     void socketError() override {}
     void poolGone() override {}
+    qint64 deadlineMs() const override { return deadline; }
+    void deadlinePassed() override
+    {
+        ++deadlinesPassed;
+        passedAt = pool->nowMs();
+        deadline = -1; // as an exchange does when it gives up
+    }
 };
 
 } // namespace
@@ -76,6 +89,41 @@ private Q_SLOTS:
         QTRY_COMPARE(m_accepted.size(), 1);
         m_accepted.first()->write("HTTP/1.1 200 OK\r\n\r\n"); // out of turn: nobody asked
         QTRY_COMPARE_WITH_TIMEOUT(idleCount(), 0, 5000);
+    }
+
+    void deadlinesAreCheckedWhileSocketsAreInUse()
+    {
+        // Three exchanges in flight: one due in 200 ms, one that keeps moving its deadline on,
+        // one that waits for nothing. Only the first is told, not before its time and at most
+        // a few ticks after it (a loaded machine may delay a tick).
+        Owner due, moving, waiting;
+        qint64 armedAt = 0;
+        QList<QTcpSocket *> sockets;
+        onPoolThread([&] {
+            bool reused = false;
+            for (Owner *o : {&due, &moving, &waiting}) {
+                o->pool = m_pool;
+                sockets.append(m_pool->acquire(m_key, false, false, o, &reused));
+            }
+            armedAt = m_pool->nowMs();
+            due.deadline = armedAt + 200;
+            moving.deadline = armedAt + 200;
+        });
+        QElapsedTimer span;
+        span.start();
+        while (span.elapsed() < 600) {
+            onPoolThread([&] { moving.deadline = m_pool->nowMs() + 200; });
+            QTest::qWait(50);
+        }
+        QCOMPARE(due.deadlinesPassed.load(), 1);
+        QVERIFY(due.passedAt >= armedAt + 200);
+        QVERIFY2(due.passedAt <= armedAt + 200 + 10 * UpstreamPool::kTickMs, qPrintable(QString::number(due.passedAt - armedAt)));
+        QCOMPARE(moving.deadlinesPassed.load(), 0);
+        QCOMPARE(waiting.deadlinesPassed.load(), 0);
+        onPoolThread([&] {
+            for (QTcpSocket *s : std::as_const(sockets))
+                m_pool->release(s, false);
+        });
     }
 
 private:
