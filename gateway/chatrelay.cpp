@@ -251,11 +251,7 @@ void ChatRelay::startAttempt(UpstreamRequest request)
     }
     request.headers.set("User-Agent", QByteArrayLiteral("Patchbay/" PATCHBAY_VERSION));
 
-    m_call = new UpstreamCall(m_ctx.pool, std::move(request), this);
-    connect(m_call, &UpstreamCall::headReceived, this, &ChatRelay::onHead);
-    connect(m_call, &UpstreamCall::bodyReceived, this, &ChatRelay::onBody);
-    connect(m_call, &UpstreamCall::finished, this, &ChatRelay::onFinished);
-    connect(m_call, &UpstreamCall::failed, this, &ChatRelay::onFailed);
+    m_call = new UpstreamCall(m_ctx.pool, std::move(request), this, this);
     m_call->start();
 }
 
@@ -296,7 +292,7 @@ bool ChatRelay::isStreamAnswer() const
     return m_upstreamStatus >= 200 && m_upstreamStatus < 300 && m_ctx.request.stream && m_upstreamIsSse;
 }
 
-void ChatRelay::onHead(const HttpResponseHead &head)
+void ChatRelay::upstreamHead(const HttpResponseHead &head)
 {
     m_ctx.record.ttfbMs = m_clock.elapsed();
     m_upstreamStatus = head.status;
@@ -315,7 +311,7 @@ void ChatRelay::onHead(const HttpResponseHead &head)
     }
 }
 
-void ChatRelay::onBody(const QByteArray &bytes)
+void ChatRelay::upstreamBody(const QByteArray &bytes)
 {
     if (isStreamAnswer()) {
         relayEvents(bytes);
@@ -392,7 +388,7 @@ void ChatRelay::writeChunk(const QByteArray &bytes)
         m_ctx.capture->sent(bytes);
 }
 
-void ChatRelay::onFinished()
+void ChatRelay::upstreamFinished()
 {
     if (m_done)
         return;
@@ -494,7 +490,7 @@ void ChatRelay::answerUpstreamError()
     finish(error.status, message);
 }
 
-void ChatRelay::onFailed(UpstreamCall::Failure failure, const QString &message)
+void ChatRelay::upstreamFailed(UpstreamCall::Failure failure, const QString &message)
 {
     const QString provider = m_route.provider.name;
     m_call->deleteLater();

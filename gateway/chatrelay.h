@@ -30,7 +30,7 @@ class UsageLedger;
 // does not know survive); otherwise both directions are translated through the gateway's own
 // form. Plain answers go back whole, streams event by event, pausing the provider while the
 // client is slow and aborting it when the client leaves. Writes the call's ledger row at the end.
-class ChatRelay : public QObject
+class ChatRelay : public QObject, private UpstreamCall::Receiver
 {
     Q_OBJECT
 public:
@@ -75,10 +75,10 @@ private:
     // client has seen nothing yet and there is one left; false means this failure is final.
     bool retry(const ApiError &error);
     bool prepare(UpstreamRequest *request, ApiError *error);
-    void onHead(const HttpResponseHead &head);
-    void onBody(const QByteArray &bytes);
-    void onFinished();
-    void onFailed(UpstreamCall::Failure failure, const QString &message);
+    void upstreamHead(const HttpResponseHead &head) override;
+    void upstreamBody(const QByteArray &bytes) override;
+    void upstreamFinished() override;
+    void upstreamFailed(UpstreamCall::Failure failure, const QString &message) override;
     void onClientGone();
     void relayEvents(const QByteArray &bytes);
     // Everything the client is sent goes through these, so a capture keeps exactly that.

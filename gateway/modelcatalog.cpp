@@ -8,6 +8,50 @@
 
 namespace patchbay {
 
+namespace {
+
+// One provider's model list: the whole body of one exchange, or why there is none. Ends itself.
+class ListingFetch : public QObject, private UpstreamCall::Receiver
+{
+public:
+    struct Outcome
+    {
+        int status = 0;
+        QByteArray body;
+        QString failure; // empty unless the exchange failed
+    };
+    using Done = std::function<void(const Outcome &)>;
+
+    ListingFetch(UpstreamPool *pool, UpstreamRequest request, QObject *parent, Done done)
+        : QObject(parent)
+        , m_call(new UpstreamCall(pool, std::move(request), this, this))
+        , m_done(std::move(done))
+    {
+    }
+    void start() { m_call->start(); }
+
+private:
+    void upstreamHead(const HttpResponseHead &head) override { m_outcome.status = head.status; }
+    void upstreamBody(const QByteArray &bytes) override { m_outcome.body += bytes; }
+    void upstreamFinished() override { end(); }
+    void upstreamFailed(UpstreamCall::Failure, const QString &message) override
+    {
+        m_outcome.failure = message;
+        end();
+    }
+    void end()
+    {
+        deleteLater();
+        m_done(m_outcome);
+    }
+
+    UpstreamCall *m_call;
+    Done m_done;
+    Outcome m_outcome;
+};
+
+} // namespace
+
 ModelCatalog::ModelCatalog(UpstreamPool *pool, QObject *parent)
     : QObject(parent)
     , m_pool(pool)
@@ -63,34 +107,24 @@ void ModelCatalog::refresh(std::function<void()> done)
         UpstreamRequest request = ModelListing::request(p, m_keys.value(p.id));
         // A list is small and quick; a provider that takes long is treated as unreachable.
         request.timeouts.firstByteMs = qMin(request.timeouts.firstByteMs, 15'000);
-        auto *call = new UpstreamCall(m_pool, std::move(request), this);
-        auto head = std::make_shared<int>(0);
-        auto body = std::make_shared<QByteArray>();
         const QString id = p.id;
         const QString dialect = p.dialect;
-        connect(call, &UpstreamCall::headReceived, this, [head](const HttpResponseHead &h) { *head = h.status; });
-        connect(call, &UpstreamCall::bodyReceived, this, [body](const QByteArray &b) { body->append(b); });
-        connect(call, &UpstreamCall::finished, this, [this, call, head, body, id, dialect, generation, settle] {
-            call->deleteLater();
+        auto *fetch = new ListingFetch(m_pool, std::move(request), this, [this, id, dialect, generation, settle](
+                                                                              const ListingFetch::Outcome &outcome) {
             if (generation != m_generation)
                 return;
-            const QStringList models = *head == 200 ? ModelListing::read(dialect, *body) : QStringList();
+            const QStringList models = outcome.failure.isEmpty() && outcome.status == 200
+                ? ModelListing::read(dialect, outcome.body) : QStringList();
             if (!models.isEmpty()) {
                 m_listed.insert(id, models);
                 m_problems.remove(id);
             } else {
-                m_problems.insert(id, QStringLiteral("its model list answered HTTP %1").arg(*head));
+                m_problems.insert(id, !outcome.failure.isEmpty() ? outcome.failure
+                                                                 : QStringLiteral("its model list answered HTTP %1").arg(outcome.status));
             }
             settle();
         });
-        connect(call, &UpstreamCall::failed, this, [this, call, id, generation, settle](UpstreamCall::Failure, const QString &message) {
-            call->deleteLater();
-            if (generation != m_generation)
-                return;
-            m_problems.insert(id, message);
-            settle();
-        });
-        call->start();
+        fetch->start();
     }
     settle();
 }

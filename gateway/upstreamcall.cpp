@@ -12,9 +12,10 @@ namespace {
 constexpr qint64 kReadBufferBytes = 64 * 1024;
 }
 
-UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject *parent)
+UpstreamCall::UpstreamCall(UpstreamPool *pool, UpstreamRequest request, Receiver *receiver, QObject *parent)
     : QObject(parent)
     , m_pool(pool)
+    , m_receiver(receiver)
     , m_request(std::move(request))
     , m_target(UpstreamTarget::cached(m_request.url))
     , m_parser(HttpParser::Mode::Response, 64 * 1024, -1)
@@ -163,18 +164,18 @@ void UpstreamCall::process()
         case HttpParser::Event::Head:
             m_state = State::ReadingBody;
             arm(m_request.timeouts.idleMs);
-            Q_EMIT headReceived(m_parser.responseHead());
+            m_receiver->upstreamHead(m_parser.responseHead());
             break;
         case HttpParser::Event::Body:
             if (!m_paused)
                 arm(m_request.timeouts.idleMs);
-            Q_EMIT bodyReceived(m_parser.takeBody());
+            m_receiver->upstreamBody(m_parser.takeBody());
             break;
         case HttpParser::Event::Done:
             disarm();
             m_state = State::Finished;
             releaseSocket(m_parser.responseHead().keepAlive() && m_parser.unreadBytes() == 0);
-            Q_EMIT finished();
+            m_receiver->upstreamFinished();
             return;
         case HttpParser::Event::Error:
             if (m_parser.error() == HttpParser::Error::Truncated) {
@@ -235,7 +236,7 @@ void UpstreamCall::fail(Failure failure, const QString &message)
     disarm();
     m_state = State::Finished;
     releaseSocket(false);
-    Q_EMIT failed(failure, message);
+    m_receiver->upstreamFailed(failure, message);
 }
 
 void UpstreamCall::abort()

@@ -34,7 +34,23 @@ public:
     enum class Failure { Connect, Timeout, ConnectionLost, Protocol };
     Q_ENUM(Failure)
 
-    UpstreamCall(UpstreamPool *pool, UpstreamRequest request, QObject *parent = nullptr);
+    // Hears how the exchange goes: the head, the body piece by piece, then finished or failed
+    // (never both, and nothing after either). Called directly, not through signals: a chat call
+    // connected four signals and disconnected them again, which cost more than parsing the
+    // answer's head. A receiver may end the call with deleteLater(), never with delete.
+    class Receiver
+    {
+    public:
+        virtual void upstreamHead(const HttpResponseHead &head) = 0;
+        virtual void upstreamBody(const QByteArray &bytes) = 0;
+        virtual void upstreamFinished() = 0;
+        virtual void upstreamFailed(Failure failure, const QString &message) = 0;
+
+    protected:
+        ~Receiver() = default;
+    };
+
+    UpstreamCall(UpstreamPool *pool, UpstreamRequest request, Receiver *receiver, QObject *parent = nullptr);
     ~UpstreamCall() override;
 
     void start();
@@ -42,12 +58,6 @@ public:
     void abort();
     void setPaused(bool paused);
     bool isFinished() const { return m_state == State::Finished; }
-
-Q_SIGNALS:
-    void headReceived(const patchbay::HttpResponseHead &head);
-    void bodyReceived(const QByteArray &bytes);
-    void finished();
-    void failed(patchbay::UpstreamCall::Failure failure, const QString &message);
 
 private:
     enum class State { Idle, Connecting, AwaitingHead, ReadingBody, Finished };
@@ -70,6 +80,7 @@ private:
     QString hostLabel() const;
 
     UpstreamPool *m_pool;
+    Receiver *m_receiver;
     UpstreamRequest m_request;
     UpstreamTarget m_target; // of m_request.url
     QTcpSocket *m_socket = nullptr;
