@@ -13,13 +13,19 @@ QString CaptureRow::columns()
 
 QString CaptureRow::insertStatement()
 {
-    return QStringLiteral("INSERT OR IGNORE INTO request_captures (request_id, %1) VALUES (?, ?, ?, ?, ?, ?, ?)").arg(columns());
+    return QStringLiteral("INSERT OR IGNORE INTO request_captures (request_row, %1) VALUES (?, ?, ?, ?, ?, ?, ?)").arg(columns());
 }
 
-void CaptureRow::bind(ValueBinder &b, const QString &requestId, const RequestCapture &c)
+QString CaptureRow::selectByRequestIdStatement()
+{
+    return QStringLiteral("SELECT %1 FROM request_captures WHERE request_row = (SELECT id FROM requests WHERE request_id = ?)")
+        .arg(columns());
+}
+
+void CaptureRow::bind(ValueBinder &b, qint64 requestRow, const RequestCapture &c)
 {
     int i = 0;
-    b.bindText(i++, requestId);
+    b.bindInt64(i++, requestRow);
     // Headers are text for whoever opens the database with another tool; NULL when not
     // captured, so "not captured" and "empty" stay apart.
     for (const QByteArray *headers : {&c.requestHeaders, &c.responseHeaders}) {
@@ -39,10 +45,10 @@ void CaptureRow::bind(ValueBinder &b, const QString &requestId, const RequestCap
     Q_ASSERT(i == 1 + kColumnCount);
 }
 
-void CaptureRow::bind(QSqlQuery &q, const QString &requestId, const RequestCapture &c)
+void CaptureRow::bind(QSqlQuery &q, qint64 requestRow, const RequestCapture &c)
 {
     QueryBinder b(q);
-    bind(b, requestId, c);
+    bind(b, requestRow, c);
 }
 
 RequestCapture CaptureRow::read(const QSqlQuery &q, int first)

@@ -277,7 +277,7 @@ std::optional<RequestCapture> LedgerQuery::capture(const QString &requestId, QSt
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM request_captures WHERE request_id = ?").arg(CaptureRow::columns()));
+    q.prepare(CaptureRow::selectByRequestIdStatement());
     q.addBindValue(requestId);
     if (!q.exec()) {
         failed(q, QStringLiteral("the request's headers and bodies"), error);

@@ -94,7 +94,7 @@ public:
     // the calls themselves, since a local midnight need not fall on the hour.
     QHash<QString, double> spendPerClient(qint64 fromMs, qint64 toMs, QString *error = nullptr) const;
 
-    // The headers and bodies kept for one call: one lookup by request_captures' primary key.
+    // The headers and bodies kept for one call: its row by request id, then its capture by that row.
     // Nothing when none were kept (capture off, or the call predates it), or on an error,
     // which then has a sentence in *error.
     std::optional<RequestCapture> capture(const QString &requestId, QString *error = nullptr) const;

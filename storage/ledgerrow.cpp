@@ -1,6 +1,7 @@
 #include "ledgerrow.h"
 
 #include <QSqlQuery>
+#include <QStringList>
 #include <QVariant>
 
 namespace patchbay {
@@ -31,7 +32,19 @@ QString LedgerRow::insertStatement(Conflict conflict)
         .arg(conflict == Conflict::Ignore ? QStringLiteral("OR IGNORE ") : QString(), columns(), placeholders);
 }
 
-void LedgerRow::bind(ValueBinder &b, const UsageRecord &r)
+QString LedgerRow::insertWithIdsStatement(int rows)
+{
+    QString row = QStringLiteral("(?");
+    for (int i = 0; i < kColumnCount; ++i)
+        row += QStringLiteral(", ?");
+    row += QLatin1Char(')');
+    QStringList values;
+    for (int i = 0; i < rows; ++i)
+        values.append(row);
+    return QStringLiteral("INSERT OR IGNORE INTO requests (id, %1) VALUES %2").arg(columns(), values.join(QStringLiteral(", ")));
+}
+
+void LedgerRow::bind(ValueBinder &b, const UsageRecord &r, int first)
 {
     const auto bindOptional = [&b](int index, qint64 value) {
         if (value < 0)
@@ -39,7 +52,7 @@ void LedgerRow::bind(ValueBinder &b, const UsageRecord &r)
         else
             b.bindInt64(index, value);
     };
-    int i = 0;
+    int i = first;
     b.bindText(i++, r.requestId);
     b.bindInt64(i++, r.startedAtMs);
     b.bindText(i++, r.client);
@@ -66,7 +79,7 @@ void LedgerRow::bind(ValueBinder &b, const UsageRecord &r)
     bindOptional(i++, r.ttftMs);
     b.bindInt64(i++, r.attempt);
     b.bindText(i++, r.retryOf);
-    Q_ASSERT(i == kColumnCount);
+    Q_ASSERT(i == first + kColumnCount);
 }
 
 void LedgerRow::bind(QSqlQuery &q, const UsageRecord &r)

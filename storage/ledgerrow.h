@@ -21,8 +21,12 @@ public:
     enum class Conflict { Fail, Ignore };
     // "INSERT [OR IGNORE] INTO requests (columns) VALUES (?, ...)".
     static QString insertStatement(Conflict conflict);
-    // Binds r to a statement from insertStatement(). Unknowns (-1, unset cost) become NULL.
-    static void bind(ValueBinder &b, const UsageRecord &r);
+    // "INSERT OR IGNORE INTO requests (id, columns) VALUES (?, ?, ...), ..." for rows rows, each
+    // its id (NULL: the next free one) and then the record, for the writer.
+    static QString insertWithIdsStatement(int rows);
+    // Binds r to a statement from insertStatement() (or, from parameter first on, to one row of
+    // insertWithIdsStatement()). Unknowns (-1, unset cost) become NULL.
+    static void bind(ValueBinder &b, const UsageRecord &r, int first = 0);
     static void bind(QSqlQuery &q, const UsageRecord &r);
     // Reads the columns() of the current row, starting at column first.
     static UsageRecord read(const QSqlQuery &q, int first = 0);

@@ -11,6 +11,7 @@
 #include <QLockFile>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QVariant>
 
 #ifdef Q_OS_UNIX
 #include <fcntl.h>
@@ -157,7 +158,7 @@ bool LedgerSpill::importInto(QSqlDatabase &db, ImportResult *result, QString *er
         result->inserted += inserted;
         // A row already in the database (imported before a crash) keeps the capture it has.
         if (inserted > 0 && r.capture) {
-            CaptureRow::bind(captureInsert, r.requestId, *r.capture);
+            CaptureRow::bind(captureInsert, q.lastInsertId().toLongLong(), *r.capture);
             if (!captureInsert.exec()) {
                 *error = QStringLiteral("Could not import %1 into the ledger: %2").arg(m_path, captureInsert.lastError().text());
                 db.rollback();

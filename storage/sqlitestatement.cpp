@@ -36,6 +36,7 @@ bool SqliteStatement::prepare(const QSqlDatabase &db, const QString &sql, QStrin
         m_stmt = nullptr;
         return false;
     }
+    m_text.assign(size_t(sqlite3_bind_parameter_count(m_stmt)), TextParameter());
     return true;
 }
 
@@ -45,23 +46,35 @@ void SqliteStatement::finalize()
         sqlite3_finalize(m_stmt);
     m_stmt = nullptr;
     m_db = nullptr;
+    m_text.clear();
 }
 
 void SqliteStatement::bindText(int index, const QString &value)
 {
-    // UTF-16 as it is, no copy: SQLite converts while it writes the row.
-    static const char16_t empty[] = u"";
-    const void *text = value.isNull() ? static_cast<const void *>(empty) : static_cast<const void *>(value.constData());
-    sqlite3_bind_text16(m_stmt, index + 1, text, int(value.size() * 2), SQLITE_STATIC);
+    TextParameter &p = m_text.at(size_t(index));
+    // A binding stays until it is replaced (sqlite3_reset keeps it), and so do the bytes it
+    // points to. A null value binds as '', as an empty one does: equal here too.
+    if (p.bound && p.value == value)
+        return;
+    const qsizetype most = m_encoder.requiredSpace(value.size());
+    // Grows to the longest value this parameter has had, and never shrinks or reallocates after.
+    if (p.utf8.size() < most)
+        p.utf8.resize(most);
+    const char *end = m_encoder.appendToBuffer(p.utf8.data(), value);
+    sqlite3_bind_text(m_stmt, index + 1, p.utf8.constData(), int(end - p.utf8.constData()), SQLITE_STATIC);
+    p.value = value;
+    p.bound = true;
 }
 
 void SqliteStatement::bindUtf8(int index, const QByteArray &value)
 {
+    m_text.at(size_t(index)).bound = false;
     sqlite3_bind_text(m_stmt, index + 1, value.isNull() ? "" : value.constData(), int(value.size()), SQLITE_STATIC);
 }
 
 void SqliteStatement::bindBlob(int index, const QByteArray &value)
 {
+    m_text.at(size_t(index)).bound = false;
     // A null pointer would bind NULL, which means "not captured"; an empty blob is not that.
     if (value.isEmpty())
         sqlite3_bind_zeroblob(m_stmt, index + 1, 0);
@@ -71,16 +84,19 @@ void SqliteStatement::bindBlob(int index, const QByteArray &value)
 
 void SqliteStatement::bindInt64(int index, qint64 value)
 {
+    m_text.at(size_t(index)).bound = false;
     sqlite3_bind_int64(m_stmt, index + 1, value);
 }
 
 void SqliteStatement::bindDouble(int index, double value)
 {
+    m_text.at(size_t(index)).bound = false;
     sqlite3_bind_double(m_stmt, index + 1, value);
 }
 
 void SqliteStatement::bindNull(int index)
 {
+    m_text.at(size_t(index)).bound = false;
     sqlite3_bind_null(m_stmt, index + 1);
 }
 
@@ -101,6 +117,32 @@ SqliteStatement::Result SqliteStatement::step()
     }
     sqlite3_reset(m_stmt);
     return result;
+}
+
+void SqliteStatement::reset()
+{
+    if (m_stmt)
+        sqlite3_reset(m_stmt);
+}
+
+qint64 SqliteStatement::columnInt64(int index) const
+{
+    return sqlite3_column_int64(m_stmt, index);
+}
+
+double SqliteStatement::columnDouble(int index) const
+{
+    return sqlite3_column_double(m_stmt, index);
+}
+
+qint64 SqliteStatement::lastInsertRowId() const
+{
+    return m_db ? sqlite3_last_insert_rowid(m_db) : 0;
+}
+
+qint64 SqliteStatement::changes() const
+{
+    return m_db ? sqlite3_changes(m_db) : 0;
 }
 
 } // namespace patchbay

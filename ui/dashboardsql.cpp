@@ -456,7 +456,7 @@ RequestDetail DashboardSql::detail(const QSqlDatabase &db, const QString &reques
             d.chain.append(r);
         }
     }
-    // Headers and bodies: one lookup by request_captures' primary key, on this worker too.
+    // Headers and bodies: the row by its request id, then its capture by that row, on this worker too.
     d.capture = LedgerQuery(db).capture(requestId, &d.captureError);
     return d;
 }

@@ -1,10 +1,12 @@
 // Captured headers and bodies in storage: their table, the trip through the ledger and its
 // spill file, retention taking them along, and exports leaving them out.
 
+#include "capturerow.h"
 #include "database.h"
 #include "ledgerexport.h"
 #include "ledgerjson.h"
 #include "ledgerquery.h"
+#include "ledgerrow.h"
 #include "ledgerspill.h"
 #include "ledgertestrows.h"
 #include "migrations.h"
@@ -13,12 +15,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace patchbay;
 using patchbay::test::ledgerRow;
+using patchbay::test::rowCount;
 using patchbay::test::scalar;
 
 namespace {
@@ -84,11 +88,11 @@ private Q_SLOTS:
             for (const char *id : {"a", "b"}) {
                 QVERIFY(q.exec(QStringLiteral("INSERT INTO requests (request_id, started_at, endpoint, status) VALUES ('%1', 1, '/x', 200)")
                                    .arg(QLatin1String(id))));
-                QVERIFY(q.exec(QStringLiteral("INSERT INTO request_captures (request_id, request_headers) VALUES ('%1', 'h')")
-                                   .arg(QLatin1String(id))));
+                QVERIFY(q.exec(QStringLiteral("INSERT INTO request_captures (request_row, request_headers) VALUES (%1, 'h')")
+                                   .arg(q.lastInsertId().toLongLong())));
             }
             // A capture belongs to a request; there is none without one.
-            QVERIFY(!q.exec(QStringLiteral("INSERT INTO request_captures (request_id) VALUES ('nobody')")));
+            QVERIFY(!q.exec(QStringLiteral("INSERT INTO request_captures (request_row) VALUES (12345)")));
             // Deleting a request deletes its capture, with foreign keys on (as Patchbay opens
             // the database) and off (as the sqlite3 shell does by default).
             QVERIFY(q.exec(QStringLiteral("DELETE FROM requests WHERE request_id = 'a'")));
@@ -97,6 +101,64 @@ private Q_SLOTS:
         }
         Database::close(QStringLiteral("m"));
         QCOMPARE(scalar(path, QStringLiteral("SELECT COUNT(*) FROM request_captures")), 0);
+    }
+
+    void olderCapturesAreKeyedByTheirRow()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("patchbay.db"));
+        RequestCapture headersOnly;
+        headersOnly.headersCaptured = true;
+        headersOnly.requestHeaders = "GET / HTTP/1.1\nHost: x\n";
+        QString error;
+        {
+            // The database as release 0008 left it: captures keyed by request id.
+            QSqlDatabase db = Database::open(path, QStringLiteral("v8"), &error);
+            QVERIFY2(db.isOpen(), qPrintable(error));
+            QSqlQuery q(db);
+            for (const char *sql :
+                 {"DROP TRIGGER requests_capture_delete", "DROP TABLE request_captures",
+                  "CREATE TABLE request_captures (request_id TEXT PRIMARY KEY REFERENCES requests(request_id) ON DELETE CASCADE, "
+                  "request_headers TEXT, response_headers TEXT, request_body BLOB, response_body BLOB, "
+                  "request_body_truncated INTEGER NOT NULL DEFAULT 0, response_body_truncated INTEGER NOT NULL DEFAULT 0)",
+                  "CREATE TRIGGER requests_capture_delete AFTER DELETE ON requests BEGIN "
+                  "DELETE FROM request_captures WHERE request_id = OLD.request_id; END",
+                  "DELETE FROM schema_migrations WHERE name = '0009_request_captures_by_row'"})
+                QVERIFY2(q.exec(QLatin1String(sql)), qPrintable(q.lastError().text()));
+            q.prepare(LedgerRow::insertStatement(LedgerRow::Conflict::Fail));
+            for (int i = 1; i <= 5; ++i) {
+                LedgerRow::bind(q, ledgerRow(i));
+                QVERIFY(q.exec());
+            }
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM requests WHERE request_id = 'req_2'"))); // ids are not row numbers
+            const auto keep = [&q](const QString &requestId, const RequestCapture &c) {
+                q.prepare(QStringLiteral("INSERT INTO request_captures (request_id, %1) VALUES (?, ?, ?, ?, ?, ?, ?)").arg(CaptureRow::columns()));
+                CaptureRow::bind(q, 0, c);
+                q.bindValue(0, requestId);
+                return q.exec();
+            };
+            QVERIFY(keep(QStringLiteral("req_1"), fullCapture("1")));
+            QVERIFY(keep(QStringLiteral("req_3"), headersOnly));
+            QVERIFY(keep(QStringLiteral("req_5"), fullCapture("5")));
+            // Left by a program that deleted its request with foreign keys and triggers off.
+            QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_keys=OFF")));
+            QVERIFY(keep(QStringLiteral("req_gone"), fullCapture("gone")));
+        }
+        Database::close(QStringLiteral("v8"));
+        {
+            QSqlDatabase db = Database::open(path, QStringLiteral("v9"), &error);
+            QVERIFY2(db.isOpen(), qPrintable(error));
+            QCOMPARE(Migrations::applied(db), Migrations::names());
+        }
+        Database::close(QStringLiteral("v9"));
+        QCOMPARE(rowCount(path), 4);
+        QCOMPARE(scalar(path, QStringLiteral("SELECT COUNT(*) FROM request_captures")), 3);
+        QCOMPARE(captureOf(path, QStringLiteral("req_1")), std::optional<RequestCapture>(fullCapture("1")));
+        QCOMPARE(captureOf(path, QStringLiteral("req_3")), std::optional<RequestCapture>(headersOnly));
+        QCOMPARE(captureOf(path, QStringLiteral("req_5")), std::optional<RequestCapture>(fullCapture("5")));
+        QVERIFY(!captureOf(path, QStringLiteral("req_4")));
+        QCOMPARE(scalar(path, QStringLiteral("SELECT COUNT(*) FROM request_captures c JOIN requests r ON r.id = c.request_row "
+                                             "WHERE r.request_id IN ('req_1', 'req_3', 'req_5')")), 3);
     }
 
     void everyPartSurvivesTheLedger()
@@ -134,6 +196,36 @@ private Q_SLOTS:
         QCOMPARE(scalar(path, QStringLiteral("SELECT COUNT(*) FROM request_captures WHERE request_body IS NULL")), 1);
         // The requests row stays as lean as before, and the rollup counts each call once.
         QCOMPARE(scalar(path, QStringLiteral("SELECT SUM(requests) FROM usage_hourly")), 4);
+    }
+
+    void capturesOfAChunkFindTheirRows()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("patchbay.db"));
+        QString error;
+        {
+            UsageLedger ledger(path);
+            QVERIFY(ledger.start(&error));
+            ledger.append(withCapture(ledgerRow(7), fullCapture("first 7")));
+            ledger.flush();
+        }
+        // Appended before start(): one transaction, written in chunks of several rows. One
+        // row's request id is taken already; its capture must not land on another row.
+        UsageLedger ledger(path);
+        for (int i = 0; i < 40; ++i) {
+            UsageRecord r = ledgerRow(i);
+            if (i != 3)
+                r = withCapture(r, fullCapture(QByteArray::number(i)));
+            ledger.append(r);
+        }
+        QVERIFY(ledger.start(&error));
+        ledger.flush();
+        ledger.stop();
+        QCOMPARE(scalar(path, QStringLiteral("SELECT COUNT(*) FROM request_captures")), 39);
+        QCOMPARE(captureOf(path, QStringLiteral("req_7")), std::optional<RequestCapture>(fullCapture("first 7")));
+        QVERIFY(!captureOf(path, QStringLiteral("req_3")));
+        for (int i : {0, 6, 8, 15, 16, 31, 32, 39})
+            QCOMPARE(captureOf(path, QStringLiteral("req_%1").arg(i)), std::optional<RequestCapture>(fullCapture(QByteArray::number(i))));
     }
 
     void retentionDeletesCapturesWithTheirRequests()

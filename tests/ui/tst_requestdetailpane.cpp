@@ -40,8 +40,9 @@ void insert(QSqlDatabase db, const UsageRecord &r, const std::optional<RequestCa
     QVERIFY(q.exec());
     if (!capture)
         return;
+    const qint64 row = q.lastInsertId().toLongLong(); // a capture is keyed by its requests row
     QVERIFY(q.prepare(CaptureRow::insertStatement()));
-    CaptureRow::bind(q, r.requestId, *capture);
+    CaptureRow::bind(q, row, *capture);
     QVERIFY(q.exec());
 }
 
