@@ -630,7 +630,7 @@ void ChatRelay::recordAttempt(int status, const QString &error)
     if (m_ctx.limits)
         m_ctx.limits->record(r.client, TokenUsage::orZero(r.inputTokens) + TokenUsage::orZero(r.outputTokens), r.costUsd.value_or(0.0));
     if (m_ctx.ledger)
-        m_ctx.ledger->append(r);
+        m_ctx.ledger->append(std::move(r));
 }
 
 void ChatRelay::finish(int status, const QString &error)

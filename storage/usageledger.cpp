@@ -121,10 +121,15 @@ void UsageLedger::stop()
 
 void UsageLedger::append(const UsageRecord &record)
 {
+    append(UsageRecord(record));
+}
+
+void UsageLedger::append(UsageRecord &&record)
+{
     QMutexLocker lock(&m_mutex);
-    m_pending.append(record);
     if (record.capture)
         m_pendingCaptureBytes += record.capture->byteSize();
+    m_pending.append(std::move(record));
     if (m_wakeScheduled || !m_writer)
         return;
     // During a backoff the writer only needs to hear about the queue passing its bound.

@@ -58,6 +58,7 @@ public:
 
     // Thread-safe.
     void append(const UsageRecord &record);
+    void append(UsageRecord &&record); // the same, without copying the record's strings
     // Thread-safe; blocks until every row appended before the call has been tried once.
     void flush();
 
