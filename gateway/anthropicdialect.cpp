@@ -481,10 +481,10 @@ UpstreamRequest upstreamRequest(const ProviderConfig &provider, const QString &a
 {
     UpstreamRequest r;
     r.url = endpointUrl(provider.baseUrl, u"/messages");
-    r.headers.add("content-type", "application/json");
-    r.headers.add("accept", stream ? "text/event-stream" : "application/json");
+    r.headers.add(QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json"));
+    r.headers.add(QByteArrayLiteral("accept"), stream ? QByteArrayLiteral("text/event-stream") : QByteArrayLiteral("application/json"));
     if (!apiKey.isEmpty())
-        r.headers.add("x-api-key", apiKey.toUtf8());
+        r.headers.add(QByteArrayLiteral("x-api-key"), apiKey.toUtf8());
     r.headers.add("anthropic-version", AnthropicDialect::kApiVersion);
     // Configured headers win: anthropic-beta flags, or a newer anthropic-version.
     for (auto it = provider.headers.begin(); it != provider.headers.end(); ++it)

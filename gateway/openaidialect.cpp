@@ -459,10 +459,10 @@ UpstreamRequest OpenAiDialect::passthroughRequest(const ProviderConfig &provider
     request.url = endpointUrl(provider.baseUrl, u"/chat/completions");
     request.timeouts = provider.timeouts;
     request.body = body;
-    request.headers.add("Content-Type", "application/json");
-    request.headers.add("Accept", stream ? "text/event-stream" : "application/json");
+    request.headers.add(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    request.headers.add(QByteArrayLiteral("Accept"), stream ? QByteArrayLiteral("text/event-stream") : QByteArrayLiteral("application/json"));
     if (!apiKey.isEmpty())
-        request.headers.add("Authorization", "Bearer " + apiKey.toUtf8());
+        request.headers.add(QByteArrayLiteral("Authorization"), "Bearer " + apiKey.toUtf8());
     for (auto it = provider.headers.begin(); it != provider.headers.end(); ++it)
         request.headers.set(it.key().toUtf8(), it.value().toUtf8());
     return request;
