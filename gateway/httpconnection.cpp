@@ -1,9 +1,7 @@
 #include "httpconnection.h"
 
 #include "apierror.h"
-#include "socketsend.h"
-
-#include <QTcpSocket>
+#include "clientsocket.h"
 
 namespace patchbay {
 
@@ -35,7 +33,7 @@ QByteArrayView reasonPhrase(int status)
 
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const GatewayLimits &limits, Handler handler, QObject *parent)
+HttpConnection::HttpConnection(ClientSocket *socket, const GatewayLimits &limits, Handler handler, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_limits(limits)
@@ -43,7 +41,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const GatewayLimits &limits, 
     , m_parser(HttpParser::Mode::Request, limits.maxHeaderBytes, limits.maxBodyBytes)
 {
     m_socket->setParent(this);
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket->setNoDelay();
     m_headerTimer.setSingleShot(true);
     m_headerTimer.setInterval(limits.headerTimeoutMs);
     m_idleTimer.setSingleShot(true);
@@ -66,9 +64,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const GatewayLimits &limits, 
         else
             close();
     });
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+    connect(m_socket, &ClientSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &ClientSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &ClientSocket::bytesWritten, this, [this] {
         if (m_socket->bytesToWrite() < kHighWater / 4)
             Q_EMIT drained();
         if (!m_keepAlive && !m_inRequest && m_socket->bytesToWrite() == 0)
@@ -84,7 +82,7 @@ HttpConnection::~HttpConnection() = default;
 
 bool HttpConnection::isOpen() const
 {
-    return !m_gone && m_socket->state() == QAbstractSocket::ConnectedState;
+    return !m_gone && m_socket->isConnected();
 }
 
 qint64 HttpConnection::pendingBytes() const
@@ -97,7 +95,7 @@ void HttpConnection::close()
     m_keepAlive = false;
     m_headerTimer.stop();
     m_idleTimer.stop();
-    if (m_socket->state() != QAbstractSocket::UnconnectedState)
+    if (m_socket->isConnected())
         m_socket->disconnectFromHost(); // writes what is buffered first
     else
         onDisconnected();
@@ -140,7 +138,7 @@ void HttpConnection::processInput()
             m_body.clear();
             m_requestTimer.start();
             if (m_head.headers.value("expect").compare("100-continue", Qt::CaseInsensitive) == 0)
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             continue;
         case HttpParser::Event::Body:
             m_body.append(m_parser.takeBody());
@@ -227,13 +225,12 @@ void HttpConnection::respond(int status, const HttpHeaders &headers, const QByte
     if (m_gone || m_responseStarted)
         return;
     m_responseStarted = true;
-    // One buffer and one send now, instead of two writes that wait for the socket to be
-    // reported writable on the next turn of the event loop.
+    // One buffer and one send now, instead of two writes.
     QByteArray out;
     out.reserve(256 + body.size());
     appendHead(&out, status, headers, false, body.size());
     out += body;
-    sendNow(m_socket, out);
+    m_socket->write(out);
     finishResponse();
 }
 
@@ -257,7 +254,7 @@ void HttpConnection::endChunked()
 {
     if (m_gone || !m_chunked)
         return;
-    m_socket->write("0\r\n\r\n");
+    m_socket->write(QByteArrayLiteral("0\r\n\r\n"));
     m_chunked = false;
     finishResponse();
 }

@@ -9,9 +9,10 @@
 
 #include <functional>
 
-class QTcpSocket;
 
 namespace patchbay {
+
+class ClientSocket;
 
 // One client connection to the gateway: reads requests one at a time (pipelined ones wait
 // their turn), enforces the limits, and writes the handler's response, whole or streamed.
@@ -21,7 +22,7 @@ class HttpConnection : public QObject
 public:
     using Handler = std::function<void(HttpConnection *)>;
 
-    HttpConnection(QTcpSocket *socket, const GatewayLimits &limits, Handler handler, QObject *parent = nullptr);
+    HttpConnection(ClientSocket *socket, const GatewayLimits &limits, Handler handler, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     const HttpRequestHead &request() const { return m_head; }
@@ -60,7 +61,7 @@ private:
     void writeHead(int status, const HttpHeaders &headers, bool chunked, qint64 contentLength);
     void appendHead(QByteArray *to, int status, const HttpHeaders &headers, bool chunked, qint64 contentLength) const;
 
-    QTcpSocket *m_socket;
+    ClientSocket *m_socket;
     GatewayLimits m_limits;
     Handler m_handler;
     HttpParser m_parser;

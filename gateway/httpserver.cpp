@@ -1,15 +1,14 @@
 #include "httpserver.h"
 
-#include <QTcpSocket>
+#include "clientsocket.h"
 
 namespace patchbay {
 
 HttpServer::HttpServer(HttpConnection::Handler handler, QObject *parent)
     : QObject(parent)
-    , m_server(this) // a child, so it follows this object to the gateway thread
+    , m_server([this](qintptr descriptor) { accept(descriptor); }, this) // a child: it follows this object to the gateway thread
     , m_handler(std::move(handler))
 {
-    connect(&m_server, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
 }
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
@@ -32,10 +31,9 @@ void HttpServer::close()
         c->close();
 }
 
-void HttpServer::onNewConnection()
+void HttpServer::accept(qintptr descriptor)
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection())
-        new HttpConnection(socket, m_limits, m_handler, this);
+    new HttpConnection(new ClientSocket(descriptor), m_limits, m_handler, this);
 }
 
 } // namespace patchbay

@@ -8,7 +8,26 @@
 #include <QPointer>
 #include <QTcpServer>
 
+#include <functional>
+
 namespace patchbay {
+
+// Hands each accepted descriptor to a function instead of wrapping it in a QTcpSocket.
+class DescriptorServer : public QTcpServer
+{
+public:
+    explicit DescriptorServer(std::function<void(qintptr)> accepted, QObject *parent = nullptr)
+        : QTcpServer(parent)
+        , m_accepted(std::move(accepted))
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override { m_accepted(descriptor); }
+
+private:
+    std::function<void(qintptr)> m_accepted;
+};
 
 // Accepts client connections and hands each complete request to the handler.
 class HttpServer : public QObject
@@ -24,9 +43,9 @@ public:
     void setLimits(const GatewayLimits &limits) { m_limits = limits; }
 
 private:
-    void onNewConnection();
+    void accept(qintptr descriptor);
 
-    QTcpServer m_server;
+    DescriptorServer m_server;
     HttpConnection::Handler m_handler;
     GatewayLimits m_limits;
 };
