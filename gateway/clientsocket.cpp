@@ -1,6 +1,7 @@
 #include "clientsocket.h"
 
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -28,6 +29,10 @@ ClientSocket::ClientSocket(qintptr descriptor, QObject *parent)
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false); // only while something waits for room
+    m_flush = new QTimer(this);
+    m_flush->setSingleShot(true);
+    m_flush->setInterval(0);
+    connect(m_flush, &QTimer::timeout, this, &ClientSocket::flushCoalesced);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &ClientSocket::onReadable);
     connect(m_writeNotifier, &QSocketNotifier::activated, this, &ClientSocket::onWritable);
 }
@@ -72,7 +77,7 @@ void ClientSocket::onReadable()
     }
 }
 
-void ClientSocket::write(const QByteArray &bytes)
+void ClientSocket::write(const QByteArray &bytes, Send when)
 {
     if (m_fd < 0 || m_closing || bytes.isEmpty())
         return;
@@ -82,9 +87,26 @@ void ClientSocket::write(const QByteArray &bytes)
     } else {
         m_output += bytes;
     }
+    if (m_writeNotifier->isEnabled())
+        return; // waiting for room already
+    if (when == Send::Coalesced) {
+        if (!m_flush->isActive())
+            m_flush->start();
+        return;
+    }
     // Nothing is reported from here: like QTcpSocket, bytesWritten() comes from the event loop.
-    if (!m_writeNotifier->isEnabled() && sendQueued() < 0)
+    if (sendQueued() < 0)
         failLater();
+}
+
+void ClientSocket::flushCoalesced()
+{
+    if (m_fd < 0 || m_writeNotifier->isEnabled())
+        return;
+    if (sendQueued() < 0) {
+        closeNow();
+        Q_EMIT disconnected();
+    }
 }
 
 qint64 ClientSocket::sendQueued()
@@ -155,6 +177,11 @@ void ClientSocket::disconnectFromHost()
         return;
     m_closing = true;
     m_readNotifier->setEnabled(false); // a closing connection takes no more requests
+    if (bytesToWrite() > 0 && !m_writeNotifier->isEnabled() && sendQueued() < 0) {
+        closeNow(); // what waited for the end of the turn could not go
+        Q_EMIT disconnected();
+        return;
+    }
     if (bytesToWrite() == 0) {
         closeNow();
         Q_EMIT disconnected();
@@ -174,6 +201,7 @@ void ClientSocket::closeNow()
     }
     m_readNotifier = nullptr;
     m_writeNotifier = nullptr;
+    m_flush->stop();
     ::close(m_fd);
     m_fd = -1;
 }

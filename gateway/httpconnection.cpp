@@ -195,7 +195,8 @@ void HttpConnection::writeHead(int status, const HttpHeaders &headers, bool chun
     QByteArray out;
     out.reserve(256);
     appendHead(&out, status, headers, chunked, contentLength);
-    m_socket->write(out);
+    // A stream's head goes with its first events.
+    m_socket->write(out, chunked ? ClientSocket::Send::Coalesced : ClientSocket::Send::Now);
 }
 
 void HttpConnection::appendHead(QByteArray *to, int status, const HttpHeaders &headers, bool chunked, qint64 contentLength) const
@@ -247,14 +248,14 @@ void HttpConnection::writeChunk(const QByteArray &data)
 {
     if (m_gone || !m_chunked || data.isEmpty())
         return;
-    m_socket->write(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n");
+    m_socket->write(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n", ClientSocket::Send::Coalesced);
 }
 
 void HttpConnection::endChunked()
 {
     if (m_gone || !m_chunked)
         return;
-    m_socket->write(QByteArrayLiteral("0\r\n\r\n"));
+    m_socket->write(QByteArrayLiteral("0\r\n\r\n"), ClientSocket::Send::Coalesced);
     m_chunked = false;
     finishResponse();
 }

@@ -130,6 +130,33 @@ private Q_SLOTS:
         QVERIFY(!m_socket->isConnected());
     }
 
+    void coalescedPiecesGoTogetherAtTheEndOfTheTurn()
+    {
+        // Pieces of a stream wait for the event loop, then go in order, with a whole answer
+        // written meanwhile after them.
+        m_socket->write("event 1\n", ClientSocket::Send::Coalesced);
+        m_socket->write("event 2\n", ClientSocket::Send::Coalesced);
+        QCOMPARE(m_socket->bytesToWrite(), qint64(16));
+        QVERIFY(!m_client->waitForReadyRead(100)); // blocks without turning this thread's loop
+        QTRY_COMPARE(m_socket->bytesToWrite(), qint64(0));
+        m_socket->write("event 3\n", ClientSocket::Send::Coalesced);
+        m_socket->write("answer\n"); // Now: takes what waits along, in order
+        QCOMPARE(m_socket->bytesToWrite(), qint64(0));
+        QByteArray got;
+        QTRY_VERIFY((got += m_client->readAll()).size() >= 31);
+        QCOMPARE(got, QByteArray("event 1\nevent 2\nevent 3\nanswer\n"));
+    }
+
+    void disconnectSendsWhatWaitsForTheTurn()
+    {
+        QSignalSpy gone(m_socket, &ClientSocket::disconnected);
+        m_socket->write("0\r\n\r\n", ClientSocket::Send::Coalesced);
+        m_socket->disconnectFromHost();
+        QCOMPARE(gone.count(), 1);
+        QTRY_COMPARE(m_client->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(m_client->readAll(), QByteArray("0\r\n\r\n"));
+    }
+
     void destroyingClosesTheConnection()
     {
         m_accepted.removeOne(m_socket);
