@@ -12,8 +12,9 @@ namespace patchbay {
 //
 // Why: QAbstractSocket::write() switches the socket's write notifier on and flush() switches
 // it off again; under the glib event dispatcher each switch re-registers a poll fd and wakes
-// the loop (an eventfd write and read). On the gateway's hot path that was 4 of its 15 system
-// calls per request. Bytes sent this way do not appear in bytesWritten().
+// the loop (an eventfd write and read). UpstreamCall sends requests to plain-HTTP providers
+// with it; client connections have ClientSocket, which does the same and more. Bytes sent
+// this way do not appear in bytesWritten().
 void sendNow(QTcpSocket *socket, const QByteArray &bytes);
 
 } // namespace patchbay
