@@ -201,7 +201,8 @@ void ClientSocket::closeNow()
     }
     m_readNotifier = nullptr;
     m_writeNotifier = nullptr;
-    m_flush->stop();
+    if (m_flush) // null when the descriptor was refused in the constructor
+        m_flush->stop();
     ::close(m_fd);
     m_fd = -1;
 }

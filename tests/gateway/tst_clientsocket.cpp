@@ -5,6 +5,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <unistd.h>
+
 using namespace patchbay;
 
 // The gateway's side of a client connection, against a real QTcpSocket client over loopback:
@@ -155,6 +157,22 @@ private Q_SLOTS:
         QCOMPARE(gone.count(), 1);
         QTRY_COMPARE(m_client->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(m_client->readAll(), QByteArray("0\r\n\r\n"));
+    }
+
+    void descriptorThatCannotBeUsedGivesAClosedSocket()
+    {
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        ::close(fds[0]);
+        ::close(fds[1]); // fds[0] names nothing now: fcntl refuses it
+        ClientSocket socket(fds[0]);
+        QVERIFY(!socket.isConnected());
+        QSignalSpy gone(&socket, &ClientSocket::disconnected);
+        socket.write("nothing", ClientSocket::Send::Coalesced);
+        socket.write("nothing");
+        socket.disconnectFromHost();
+        QCOMPARE(socket.bytesToWrite(), qint64(0));
+        QCOMPARE(gone.count(), 0);
     }
 
     void destroyingClosesTheConnection()
