@@ -2,12 +2,13 @@
 // ledger on a temporary SQLite file. What the Requests page will show must be what the client
 // sent and was sent, with every credential gone, and nothing at all while capture is off.
 
+#include "accesstokenstore.h"
 #include "callcapture.h"
+#include "closedport.h"
 #include "database.h"
 #include "fakeprovider.h"
 #include "gatewayserver.h"
 #include "headerredaction.h"
-#include "accesstokenstore.h"
 #include "ledgerquery.h"
 #include "usageledger.h"
 
@@ -18,7 +19,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -44,12 +44,6 @@ QJsonObject chatBody(const QString &text, bool stream = false)
              QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), text}}}}};
 }
 
-quint16 closedPort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
 
 } // namespace
 

@@ -2,9 +2,10 @@
 // provider upstream, a real ledger on a temporary SQLite file.
 
 #include "accesstokenstore.h"
+#include "chatrelay.h"
+#include "closedport.h"
 #include "database.h"
 #include "fakeprovider.h"
-#include "chatrelay.h"
 #include "gatewayserver.h"
 #include "ledgerquery.h"
 #include "usageledger.h"
@@ -17,7 +18,6 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,12 +38,6 @@ struct Answer
     QString errorMessage() const { return json().value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString(); }
 };
 
-quint16 closedPort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort(); // free again once s is gone
-}
 
 } // namespace
 

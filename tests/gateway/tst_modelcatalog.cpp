@@ -1,8 +1,8 @@
+#include "closedport.h"
 #include "fakeprovider.h"
 #include "modelcatalog.h"
 #include "upstreampool.h"
 
-#include <QTcpServer>
 #include <QTest>
 
 using namespace patchbay;
@@ -55,13 +55,6 @@ private:
         p.baseUrl = baseUrl;
         p.timeouts.connectMs = 5'000;
         return p;
-    }
-
-    static quint16 closedPort()
-    {
-        QTcpServer s;
-        s.listen(QHostAddress::LocalHost, 0);
-        return s.serverPort();
     }
 };
 

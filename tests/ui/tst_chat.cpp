@@ -3,6 +3,8 @@
 // to a real patchbay.db and the workbench's token to a real keychain (under a test service name).
 
 #include "accesstokenstore.h"
+#include "attachmentimages.h"
+#include "attachmentstrip.h"
 #include "chatclient.h"
 #include "chatinput.h"
 #include "chatmessagewidget.h"
@@ -10,17 +12,16 @@
 #include "chatpage.h"
 #include "chatsession.h"
 #include "chatview.h"
+#include "closedport.h"
 #include "comparepage.h"
-#include "attachmentimages.h"
-#include "attachmentstrip.h"
 #include "conversationexport.h"
 #include "conversationlist.h"
 #include "conversationpresets.h"
 #include "conversationstore.h"
-#include "presetmenu.h"
 #include "database.h"
 #include "fakeprovider.h"
 #include "gatewayserver.h"
+#include "presetmenu.h"
 #include "secretstore.h"
 #include "testworkspace.h"
 #include "usageledger.h"
@@ -34,7 +35,6 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -46,12 +46,6 @@ namespace {
 
 const QString kProviderKey = QStringLiteral("sk-provider-chat-123456");
 
-quint16 closedPort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
 
 } // namespace
 
